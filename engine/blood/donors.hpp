@@ -1,0 +1,104 @@
+#pragma once
+// Donors as agents. Each area keeps the donors it knows (who gave before) and
+// an eligible population from which new donors are recruited.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "blood/blood_types.hpp"
+#include "blood/calendar.hpp"
+#include "kernel/random.hpp"
+
+namespace giotmau::blood {
+
+using kernel::RandomStream;
+
+enum class DonorKind : std::uint8_t { FirstTime, Repeat, Regular };
+inline constexpr std::size_t kDonorKindCount = 3;
+
+inline constexpr DayNumber kNeverDonated = -1'000'000;
+
+struct Donor {
+  DayNumber last_donation = kNeverDonated;
+  std::uint16_t donations = 0;
+  BloodGroup group = BloodGroup::OPos;
+  bool student = false;
+};
+
+// Volumes a whole-blood donation can have.
+inline constexpr std::array<int, 3> kDonationVolumesMl = {250, 350, 450};
+
+struct TurnoutParameters {
+  // Probability that an invited, eligible donor of each kind comes, just after
+  // becoming eligible again (or, for a never-donated recruit, when first asked).
+  std::array<double, kDonorKindCount> response_probability{0.10, 0.25, 0.45};
+  // The probability decays as exp(-days since eligible / lapse_days); <= 0 means no decay.
+  std::array<double, kDonorKindCount> lapse_days{240.0, 540.0, 1080.0};
+  // Share of registered donors deferred on the day (low haemoglobin, blood pressure, illness).
+  std::array<double, kDonorKindCount> deferral_probability{0.14, 0.07, 0.04};
+  int min_interval_days = 84;      // 12 weeks between whole-blood donations
+  int repeat_after_donations = 2;  // donations that make a donor "repeat"
+  int regular_after_donations = 3; // donations that make a donor "regular"
+  std::array<double, 3> volume_shares{0.33, 0.64, 0.03};  // 250 / 350 / 450 ml
+  std::array<double, kGroupCount> group_shares{};          // of new recruits; set by the scenario
+  double student_share_of_recruits = 0.5;
+};
+
+// What the day of a session is like.
+struct SessionConditions {
+  DayNumber day = 0;
+  std::int64_t capacity = 0;        // donors the session can register
+  std::int64_t invitations = 0;     // known donors invited (distinct, drawn uniformly)
+  double walk_in_mean = 0.0;        // expected new donors recruited on the spot
+  double turnout_factor = 1.0;      // campaigns x appeals; multiplies every response probability
+  double student_presence = 1.0;    // 0..1: share of students in town (summer, Tết)
+  double worker_presence = 1.0;     // 0..1: share of non-students in town (Tết)
+};
+
+struct SessionOutcome {
+  std::int64_t invited = 0;
+  std::int64_t ineligible = 0;      // invited but within the minimum interval
+  std::int64_t registered = 0;
+  std::int64_t turned_away = 0;     // came but the session was full
+  std::int64_t deferred = 0;
+  std::int64_t donated = 0;
+  std::int64_t new_donors = 0;      // recruited walk-ins, whether deferred or not
+  std::array<std::int64_t, kGroupCount> donated_by_group{};
+  std::array<std::int64_t, 3> donated_by_volume{};  // 250 / 350 / 450 ml
+  std::int64_t volume_ml = 0;
+};
+
+struct InitialPool {
+  std::int64_t known_donors = 0;
+  std::array<double, kDonorKindCount> kind_shares{0.35, 0.25, 0.40};
+  double student_share = 0.5;
+  // Last donations are spread uniformly over this many days before the start.
+  int last_donation_spread_days = 365;
+};
+
+class DonorPool {
+ public:
+  DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
+            DayNumber start_day, RandomStream& random);
+
+  DonorKind kind(const Donor& donor) const noexcept;
+  bool eligible(const Donor& donor, DayNumber day) const noexcept;
+  // Probability that this donor responds on `conditions` (before capacity).
+  double response_probability(const Donor& donor, const SessionConditions& conditions) const noexcept;
+
+  // Runs one session: invite, respond, recruit walk-ins, register up to
+  // capacity, defer, donate. Updates the donors who gave.
+  SessionOutcome run_session(const SessionConditions& conditions, RandomStream& random);
+
+  const std::vector<Donor>& donors() const noexcept { return donors_; }
+  std::int64_t eligible_population() const noexcept { return eligible_population_; }
+  const TurnoutParameters& turnout() const noexcept { return turnout_; }
+
+ private:
+  TurnoutParameters turnout_;
+  std::int64_t eligible_population_;  // people not yet known as donors
+  std::vector<Donor> donors_;
+  std::vector<std::uint32_t> invited_scratch_;
+};
+
+}  // namespace giotmau::blood

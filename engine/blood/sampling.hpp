@@ -1,0 +1,30 @@
+#pragma once
+// Random variates the model needs, drawn from a kernel random stream. All are
+// exact samplers (no normal approximations), so small and large means alike
+// have the right distribution.
+#include <cstdint>
+#include <span>
+
+#include "kernel/random.hpp"
+
+namespace giotmau::blood {
+
+using kernel::RandomStream;
+
+double standard_normal(RandomStream& random);
+// Gamma(shape, scale), mean shape*scale; shape > 0 (Marsaglia–Tsang).
+double gamma(double shape, double scale, RandomStream& random);
+// Poisson(mean), mean >= 0 (inversion for small means, PTRS for large ones).
+std::int64_t poisson(double mean, RandomStream& random);
+// Binomial(n, p), n >= 0, 0 <= p <= 1 (inversion for small n*p, BTRD otherwise).
+std::int64_t binomial(std::int64_t n, double p, RandomStream& random);
+// Negative binomial with the given mean and dispersion k (variance = mean + mean^2/k),
+// as a gamma–Poisson mixture; k = +inf or k <= 0 gives Poisson.
+std::int64_t negative_binomial(double mean, double dispersion, RandomStream& random);
+// Splits n among the categories with the given weights (need not sum to 1; all >= 0, sum > 0).
+void multinomial(std::int64_t n, std::span<const double> weights, std::span<std::int64_t> counts,
+                 RandomStream& random);
+// Index drawn with probability proportional to weights.
+std::size_t categorical(std::span<const double> weights, RandomStream& random);
+
+}  // namespace giotmau::blood
