@@ -1,0 +1,145 @@
+#include "blood/inventory.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace giotmau::blood {
+namespace {
+
+bool same_lot(const Batch& a, const Batch& b) noexcept { return a.made == b.made && a.expires == b.expires; }
+
+// First batch that may still be issued on `day` (expires on or after it).
+std::deque<Batch>::iterator first_usable(std::deque<Batch>& batches, DayNumber day) {
+  return std::partition_point(batches.begin(), batches.end(), [day](const Batch& b) { return b.expires < day; });
+}
+
+// Takes up to `wanted` units from batches [from, end) in order, erasing the
+// batches emptied; calls `take(batch, units)` for each part taken.
+template <typename Take>
+std::int64_t take_forward(std::deque<Batch>& batches, std::deque<Batch>::iterator from, std::int64_t wanted,
+                          Take&& take) {
+  std::int64_t taken = 0;
+  auto it = from;
+  for (; it != batches.end() && taken < wanted; ++it) {
+    const std::int64_t n = std::min(it->units, wanted - taken);
+    take(*it, n);
+    taken += n;
+    if (n < it->units) {
+      it->units -= n;
+      break;  // this batch is only partly used, and stays
+    }
+  }
+  batches.erase(from, it);
+  return taken;
+}
+
+// Takes up to `wanted` units from the back (latest expiry) towards the front,
+// stopping at batches that expired before `today`.
+template <typename Take>
+std::int64_t take_backward(std::deque<Batch>& batches, std::int64_t wanted, DayNumber today, Take&& take) {
+  std::int64_t taken = 0;
+  while (taken < wanted && !batches.empty() && batches.back().expires >= today) {
+    Batch& back = batches.back();
+    const std::int64_t n = std::min(back.units, wanted - taken);
+    take(back, n);
+    taken += n;
+    back.units -= n;
+    if (back.units == 0) batches.pop_back();
+  }
+  return taken;
+}
+
+}  // namespace
+
+void Inventory::add(Product product, BloodGroup group, Batch batch) {
+  if (batch.units <= 0) return;
+  Shelf& s = shelf(product, group);
+  s.units += batch.units;
+  auto& batches = s.batches;
+  // Common case: fresh units expire no earlier than anything on the shelf.
+  if (batches.empty() || batches.back().expires <= batch.expires) {
+    if (!batches.empty() && same_lot(batches.back(), batch)) {
+      batches.back().units += batch.units;
+    } else {
+      batches.push_back(batch);
+    }
+    return;
+  }
+  // Otherwise (e.g. a shipment of older units) insert after equal expiries.
+  const auto pos = std::upper_bound(batches.begin(), batches.end(), batch.expires,
+                                    [](DayNumber e, const Batch& b) { return e < b.expires; });
+  if (pos != batches.begin() && same_lot(*std::prev(pos), batch)) {
+    std::prev(pos)->units += batch.units;
+  } else {
+    batches.insert(pos, batch);
+  }
+}
+
+std::int64_t Inventory::on_hand(Product product, BloodGroup group) const noexcept {
+  return shelf(product, group).units;
+}
+
+std::int64_t Inventory::on_hand(Product product) const noexcept {
+  std::int64_t total = 0;
+  for (std::size_t g = 0; g < kGroupCount; ++g) total += shelf(product, group_at(g)).units;
+  return total;
+}
+
+GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
+  GroupCounts removed{};
+  for (std::size_t g = 0; g < kGroupCount; ++g) {
+    Shelf& s = shelf(product, group_at(g));
+    // Sorted by expiry, so the expired batches are a prefix.
+    while (!s.batches.empty() && s.batches.front().expires < today) {
+      removed[g] += s.batches.front().units;
+      s.batches.pop_front();
+    }
+    s.units -= removed[g];
+  }
+  return removed;
+}
+
+IssueOutcome Inventory::issue(Product product, BloodGroup patient, std::int64_t units, IssuePolicy policy,
+                              bool substitute, DayNumber today) {
+  IssueOutcome out;
+  if (units <= 0) return out;
+  const BloodGroup exact[] = {patient};
+  const std::span<const BloodGroup> order =
+      substitute ? issue_preference(product, patient) : std::span<const BloodGroup>(exact);
+  auto count_age = [&out, today](const Batch& b, std::int64_t n) {
+    out.age_days_sum += static_cast<std::int64_t>(today - b.made) * n;
+  };
+  for (const BloodGroup g : order) {
+    if (out.issued == units) break;
+    Shelf& s = shelf(product, g);
+    if (s.units == 0) continue;
+    const std::int64_t wanted = units - out.issued;
+    const std::int64_t taken = policy == IssuePolicy::Fifo
+                                   ? take_forward(s.batches, first_usable(s.batches, today), wanted, count_age)
+                                   : take_backward(s.batches, wanted, today, count_age);
+    s.units -= taken;
+    out.issued += taken;
+    out.issued_by_unit_group[index(g)] += taken;
+    if (g != patient) out.substituted_by_unit_group[index(g)] += taken;
+  }
+  return out;
+}
+
+std::vector<Batch> Inventory::take_for_shipment(Product product, BloodGroup group, std::int64_t units,
+                                                DayNumber usable_until) {
+  std::vector<Batch> shipped;
+  if (units <= 0) return shipped;
+  Shelf& s = shelf(product, group);
+  const std::int64_t taken = take_forward(s.batches, first_usable(s.batches, usable_until), units,
+                                          [&shipped](const Batch& b, std::int64_t n) {
+                                            shipped.push_back(Batch{b.made, b.expires, n});
+                                          });
+  s.units -= taken;
+  return shipped;
+}
+
+const std::deque<Batch>& Inventory::batches(Product product, BloodGroup group) const noexcept {
+  return shelf(product, group).batches;
+}
+
+}  // namespace giotmau::blood

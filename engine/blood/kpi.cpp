@@ -1,0 +1,83 @@
+#include "blood/kpi.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace giotmau::blood {
+
+namespace {
+
+std::vector<bool> areas_under(const World& world, int root) {
+  std::vector<bool> in(world.area_names.size(), root < 0);
+  if (root < 0) return in;
+  for (std::size_t a = 0; a < in.size(); ++a) {
+    for (int up = static_cast<int>(a); up >= 0; up = world.area_parent[static_cast<std::size_t>(up)]) {
+      if (up == root) in[a] = true;
+    }
+  }
+  return in;
+}
+
+}  // namespace
+
+std::vector<int> top_areas(const World& world) {
+  std::vector<int> tops;
+  for (std::size_t a = 0; a < world.area_parent.size(); ++a) {
+    if (world.area_parent[a] < 0) tops.push_back(static_cast<int>(a));
+  }
+  return tops;
+}
+
+Kpis compute_kpis(const RunResult& result, int root) {
+  const World& world = *result.world;
+  const DailyMeasures& m = result.measures;
+  const std::vector<bool> in = areas_under(world, root);
+  Kpis k;
+  std::int64_t issued_all = 0;
+  double stock_sum = 0;
+  for (int d = 0; d < m.days(); ++d) {
+    const unsigned month = month_index(world.first_day + d);
+    std::int64_t short_today = 0;
+    for (int a = 0; a < m.areas(); ++a) {
+      if (!in[static_cast<std::size_t>(a)]) continue;
+      for (std::size_t g = 0; g < kGroupCount; ++g) {
+        const BloodGroup group = group_at(g);
+        const std::int64_t c = m.collected(d, a, group);
+        k.collected += c;
+        k.collected_by_month[month] += c;
+        k.requested += m.at(Measure::Requested, d, a, group, Product::RedCells);
+        k.issued += m.at(Measure::Issued, d, a, group, Product::RedCells);
+        k.substituted += m.at(Measure::Substituted, d, a, group, Product::RedCells);
+        short_today += m.at(Measure::Shortage, d, a, group, Product::RedCells);
+        k.produced += m.at(Measure::Produced, d, a, group, Product::RedCells);
+        k.outdated += m.at(Measure::Outdated, d, a, group, Product::RedCells);
+        k.platelets_produced += m.at(Measure::Produced, d, a, group, Product::Platelets);
+        k.platelets_outdated += m.at(Measure::Outdated, d, a, group, Product::Platelets);
+        stock_sum += static_cast<double>(m.at(Measure::OnHand, d, a, group, Product::RedCells));
+        for (std::size_t p = 0; p < kProductCount; ++p) issued_all += m.at(Measure::Issued, d, a, group, product_at(p));
+      }
+    }
+    k.shortage_units += short_today;
+    k.shortage_days += short_today > 0;
+  }
+  // Targets: a drive's target falls on its day; a series' is spread evenly over its sessions.
+  std::array<double, 12> target_by_month{};
+  for (const auto& sessions : world.sessions_by_lp) {
+    for (const SessionDay& s : sessions) {
+      const DriveRecord& r = result.drives[static_cast<std::size_t>(s.drive)];
+      if (!in[static_cast<std::size_t>(world.leaves[static_cast<std::size_t>(s.leaf)].area)] || r.sessions == 0) continue;
+      target_by_month[month_index(s.day)] += static_cast<double>(r.target_units) / r.sessions;
+    }
+  }
+  for (std::size_t month = 0; month < 12; ++month) {
+    k.target_by_month[month] = std::llround(target_by_month[month]);
+    k.target += k.target_by_month[month];
+  }
+  k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
+  k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
+  k.mean_age_at_issue_days = root < 0 && issued_all > 0 ? result.issued_age_days_sum / static_cast<double>(issued_all) : 0.0;
+  k.days_of_supply = k.issued > 0 ? stock_sum / static_cast<double>(k.issued) : 0.0;
+  return k;
+}
+
+}  // namespace giotmau::blood

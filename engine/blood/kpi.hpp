@@ -1,0 +1,38 @@
+#pragma once
+// Summary measures of a run, for the whole country or one part of it.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "blood/run.hpp"
+
+namespace giotmau::blood {
+
+struct Kpis {
+  std::int64_t collected = 0;           // whole-blood donations
+  std::int64_t target = 0;              // the sessions' targets
+  std::int64_t requested = 0;           // red cells
+  std::int64_t issued = 0;              // red cells
+  std::int64_t substituted = 0;         // red cells
+  std::int64_t shortage_units = 0;      // red cells
+  int shortage_days = 0;                // days with any red-cell shortage
+  std::int64_t produced = 0;            // red cells
+  std::int64_t outdated = 0;            // red cells
+  std::int64_t platelets_outdated = 0;
+  std::int64_t platelets_produced = 0;
+  double fill_rate = 0;                 // issued / requested, red cells
+  double outdate_rate = 0;              // outdated / produced, red cells
+  double mean_age_at_issue_days = 0;    // all products
+  double days_of_supply = 0;            // mean red-cell stock / mean daily red-cell issues
+  std::array<std::int64_t, 12> collected_by_month{};
+  std::array<std::int64_t, 12> target_by_month{};
+};
+
+// `root` < 0: everything; else the areas under (and including) area `root`.
+Kpis compute_kpis(const RunResult& result, int root = -1);
+
+// The top-level areas (regions), for per-region summaries.
+std::vector<int> top_areas(const World& world);
+
+}  // namespace giotmau::blood

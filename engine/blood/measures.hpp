@@ -1,0 +1,97 @@
+#pragma once
+// What a run records. Daily measures are kept per area (the area a site or a
+// donor pool belongs to), blood group and product, in whole units.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "blood/blood_types.hpp"
+#include "blood/calendar.hpp"
+
+namespace giotmau::blood {
+
+// Per area x group x product. Requested and shortage count by the patient's
+// group; issued, substituted and all stock flows by the group of the unit.
+enum class Measure : std::uint8_t {
+  Produced,     // components made from donations (or delivered by an external supplier)
+  Requested,    // new hospital requests
+  Issued,       // units issued to patients (exact + substituted)
+  Substituted,  // of those, given to a patient of another (compatible) group
+  Shortage,     // requests lost unmet (emergencies the same day, elective after the maximum wait)
+  Discarded,    // components of donations that failed testing
+  Outdated,     // units that expired in stock
+  Ordered,      // units ordered by hospitals and centres
+  OnHand,       // stock at the end of the day
+  InTransit,    // units shipped by sites of this area and not yet arrived at the end of the day
+};
+inline constexpr std::size_t kMeasureCount = 10;
+inline constexpr std::array<std::string_view, kMeasureCount> kMeasureNames = {
+    "produced", "requested", "issued", "substituted", "shortage",
+    "discarded", "outdated", "ordered", "on_hand", "in_transit"};
+
+// A dense day x area x group x product array for each measure, plus donations
+// collected per day x area x group.
+class DailyMeasures {
+ public:
+  DailyMeasures() = default;
+  DailyMeasures(int days, int areas)
+      : days_(days), areas_(areas),
+        cells_(static_cast<std::size_t>(days) * areas * kGroupCount * kProductCount * kMeasureCount),
+        collected_(static_cast<std::size_t>(days) * areas * kGroupCount) {}
+
+  std::int64_t& at(Measure m, int day, int area, BloodGroup g, Product p) {
+    return cells_[cell(m, day, area, g, p)];
+  }
+  std::int64_t at(Measure m, int day, int area, BloodGroup g, Product p) const {
+    return cells_[cell(m, day, area, g, p)];
+  }
+  std::int64_t& collected(int day, int area, BloodGroup g) {
+    return collected_[(static_cast<std::size_t>(day) * areas_ + area) * kGroupCount + index(g)];
+  }
+  std::int64_t collected(int day, int area, BloodGroup g) const {
+    return collected_[(static_cast<std::size_t>(day) * areas_ + area) * kGroupCount + index(g)];
+  }
+  void add(const DailyMeasures& other) {
+    for (std::size_t i = 0; i < cells_.size(); ++i) cells_[i] += other.cells_[i];
+    for (std::size_t i = 0; i < collected_.size(); ++i) collected_[i] += other.collected_[i];
+  }
+
+  int days() const noexcept { return days_; }
+  int areas() const noexcept { return areas_; }
+  // Raw layout for writers: [measure][day][area][group][product] and [day][area][group].
+  const std::vector<std::int64_t>& cells() const noexcept { return cells_; }
+  const std::vector<std::int64_t>& collected_cells() const noexcept { return collected_; }
+
+ private:
+  std::size_t cell(Measure m, int day, int area, BloodGroup g, Product p) const {
+    return (((static_cast<std::size_t>(m) * days_ + day) * areas_ + area) * kGroupCount + index(g)) * kProductCount +
+           index(p);
+  }
+  int days_ = 0;
+  int areas_ = 0;
+  std::vector<std::int64_t> cells_;
+  std::vector<std::int64_t> collected_;
+};
+
+// One named drive (or recurring series) in one leaf area, over the run.
+struct DriveRecord {
+  std::string name;
+  std::string area;
+  std::string organiser;
+  std::string campaign;
+  DayNumber first_day = 0;
+  int sessions = 0;
+  std::int64_t target_units = 0;
+  std::int64_t invited = 0;
+  std::int64_t registered = 0;
+  std::int64_t deferred = 0;
+  std::int64_t donated = 0;
+  std::int64_t new_donors = 0;
+};
+
+// Stock that started the run, per area x group x product (for the books).
+using InitialStock = std::vector<std::int64_t>;
+
+}  // namespace giotmau::blood

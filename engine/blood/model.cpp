@@ -1,0 +1,446 @@
+// The daily cycle of an LP and its exchanges with the hub.
+#include "blood/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "blood/sampling.hpp"
+
+namespace giotmau::blood {
+
+namespace {
+
+constexpr kernel::Tick kMorning = 6 * kTicksPerHour;
+constexpr kernel::Tick kDemand = 12 * kTicksPerHour;
+constexpr kernel::Tick kReview = 18 * kTicksPerHour;
+constexpr kernel::Tick kEvening = 23 * kTicksPerHour;
+
+// A factor fading exponentially from `peak` at day 0 towards 1; 1 before day 0.
+double fading(double peak, double days_since, double decay_days) {
+  if (days_since < 0) return 1.0;
+  return 1.0 + (peak - 1.0) * std::exp(-days_since / std::max(decay_days, 1e-9));
+}
+
+bool in_window(DayNumber day, DayNumber centre, int before, int after) {
+  return day >= centre - before && day <= centre + after;
+}
+
+BloodEvent phase(BloodEvent::Kind kind) {
+  BloodEvent e;
+  e.kind = kind;
+  return e;
+}
+
+Product product_of(std::size_t kind) { return product_at(kind / kGroupCount); }
+BloodGroup group_of(std::size_t kind) { return group_at(kind % kGroupCount); }
+
+std::int64_t draw_requests(const ProductDemandSpec& spec, double mean, kernel::RandomStream& random) {
+  if (mean <= 0) return 0;
+  switch (spec.distribution) {
+    case DemandDistribution::NegativeBinomial:
+      return negative_binomial(mean, spec.dispersion, random);
+    case DemandDistribution::Gamma:
+      if (spec.dispersion > 0) return std::llround(gamma(spec.dispersion, mean / spec.dispersion, random));
+      return poisson(mean, random);
+    case DemandDistribution::Deterministic:
+      return std::llround(mean);
+    case DemandDistribution::Poisson:
+      break;
+  }
+  return poisson(mean, random);
+}
+
+}  // namespace
+
+std::int64_t& BloodModel::measure(State& state, Measure m, DayNumber day, int area, std::size_t kind) const {
+  return state.measures.at(m, day - world_->first_day, area, group_of(kind), product_of(kind));
+}
+
+void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
+  const World& w = *world_;
+  const auto day = static_cast<DayNumber>(w.first_day + ctx.now() / kTicksPerDay);
+  const kernel::Tick since_midnight = ctx.now() % kTicksPerDay;
+  switch (event.kind) {
+    case Event::Kind::Morning:
+      expire(state, ctx.self(), day);
+      finish_testing(state, day);
+      hold_sessions(state, ctx.self(), day);
+      ctx.schedule(kDemand - since_midnight, phase(Event::Kind::Demand));
+      break;
+    case Event::Kind::Demand:
+      demand(state, ctx.self(), day);
+      ctx.schedule(kReview - since_midnight, phase(Event::Kind::Review));
+      break;
+    case Event::Kind::Review:
+      review(ctx, state, day);
+      ctx.schedule(kEvening - since_midnight, phase(Event::Kind::Evening));
+      break;
+    case Event::Kind::Evening:
+      evening(ctx, state, day);
+      if (day + 1 < w.first_day + w.days) {
+        ctx.schedule(kTicksPerDay + kMorning - since_midnight, phase(Event::Kind::Morning));
+      }
+      break;
+    case Event::Kind::Order:
+      fill_order(ctx, state, event, day);
+      break;
+    case Event::Kind::Shipment:
+      receive(state, event, day);
+      break;
+  }
+}
+
+// ---- morning: expiry, testing, sessions --------------------------------------
+
+void BloodModel::expire(State& state, kernel::LpId lp, DayNumber day) const {
+  const World& w = *world_;
+  for (int s : w.lp_sites[lp]) {
+    const Site& site = w.sites[static_cast<std::size_t>(s)];
+    Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
+    for (std::size_t p = 0; p < kProductCount; ++p) {
+      const GroupCounts outdated = stock.remove_expired(product_at(p), day);
+      for (std::size_t g = 0; g < kGroupCount; ++g) {
+        if (outdated[g] != 0) measure(state, Measure::Outdated, day, site.area, p * kGroupCount + g) += outdated[g];
+      }
+    }
+  }
+}
+
+// Donations whose tests are done become components: red cells from every
+// donation, plasma from a share, platelets pooled from a share. Components of
+// donations that failed a test are produced and discarded.
+void BloodModel::finish_testing(State& state, DayNumber day) const {
+  const World& w = *world_;
+  const ProcessingSpec& proc = w.scenario.processing;
+  while (!state.testing.empty() && state.testing.front().ready <= day) {
+    const TestingBatch batch = state.testing.front();
+    state.testing.pop_front();
+    const Site& centre = w.sites[static_cast<std::size_t>(batch.centre)];
+    SiteState& cs = state.sites[static_cast<std::size_t>(centre.local)];
+    auto& random = cs.random;
+    auto put = [&](Product p, std::size_t g, std::int64_t good, std::int64_t bad) {
+      const std::size_t kind = stock_index(p, group_at(g));
+      measure(state, Measure::Produced, day, centre.area, kind) += good + bad;
+      if (bad > 0) measure(state, Measure::Discarded, day, centre.area, kind) += bad;
+      if (good > 0) {
+        const int shelf = proc.shelf_life_days[index(p)];
+        cs.stock.add(p, group_at(g), Batch{batch.collected, batch.collected + shelf - 1, good});
+      }
+    };
+    for (std::size_t g = 0; g < kGroupCount; ++g) {
+      const std::int64_t n = batch.donations[g];
+      if (n == 0) continue;
+      const std::int64_t failed = binomial(n, proc.discard_share, random);
+      put(Product::RedCells, g, n - failed, failed);
+      put(Product::Plasma, g, binomial(n - failed, proc.plasma_share, random), binomial(failed, proc.plasma_share, random));
+      auto& waiting = cs.platelet_donations[g];
+      waiting += binomial(n - failed, proc.platelet_share, random);
+      const std::int64_t pools = waiting / std::max(1, proc.platelet_pool_size);
+      waiting -= pools * std::max(1, proc.platelet_pool_size);
+      if (pools > 0) put(Product::Platelets, g, pools, 0);
+    }
+  }
+}
+
+double BloodModel::appeal_factor(const State& state, const Site& centre, DayNumber day, double peak) const {
+  const AppealSpec& appeals = world_->scenario.appeals;
+  if (!appeals.enabled) return 1.0;
+  const DayNumber start = state.sites[static_cast<std::size_t>(centre.local)].last_appeal;
+  return fading(peak, day - start, appeals.decay_days);
+}
+
+void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) const {
+  const World& w = *world_;
+  const Scenario& sc = w.scenario;
+  const auto& sessions = w.sessions_by_lp[lp];
+  // Who is in town today.
+  const unsigned month = month_index(day);
+  double students = sc.season.student_presence_by_month[month];
+  double workers = sc.season.worker_presence_by_month[month];
+  if (in_window(day, sc.season.tet, sc.season.tet_days_before, sc.season.tet_days_after)) {
+    students = std::min(students, sc.season.tet_student_presence);
+    workers = std::min(workers, sc.season.tet_worker_presence);
+  }
+  while (state.next_session < sessions.size() && sessions[state.next_session].day <= day) {
+    const SessionDay& s = sessions[state.next_session++];
+    const Leaf& leaf = w.leaves[static_cast<std::size_t>(s.leaf)];
+    const Site& centre = w.sites[static_cast<std::size_t>(leaf.centre)];
+    double turnout = leaf.engagement * appeal_factor(state, centre, day, sc.appeals.turnout_factor);
+    double recruitment = appeal_factor(state, centre, day, sc.appeals.walk_in_factor);
+    for (const Campaign& c : w.campaigns) {
+      if (day >= c.start && day <= c.end && c.covers_leaf[static_cast<std::size_t>(s.leaf)]) {
+        turnout *= c.turnout_factor;
+        recruitment *= c.recruitment_factor;
+      }
+    }
+    SessionConditions conditions;
+    conditions.day = day;
+    conditions.capacity = s.capacity;
+    conditions.invitations = std::llround(s.invitations);
+    conditions.walk_in_mean = s.walk_in * recruitment;
+    conditions.turnout_factor = turnout;
+    conditions.student_presence = students;
+    conditions.worker_presence = workers;
+    LeafState& ls = state.leaves[static_cast<std::size_t>(leaf.local)];
+    const SessionOutcome out = ls.pool.run_session(conditions, ls.random);
+
+    for (std::size_t g = 0; g < kGroupCount; ++g) {
+      state.measures.collected(day - w.first_day, leaf.area, group_at(g)) += out.donated_by_group[g];
+    }
+    auto& slot = state.drive_slot[static_cast<std::size_t>(s.drive)];
+    if (slot < 0) {
+      slot = static_cast<int>(state.drives.size());
+      state.drives.emplace_back(s.drive, DriveRecord{});
+    }
+    DriveRecord& r = state.drives[static_cast<std::size_t>(slot)].second;
+    r.invited += out.invited;
+    r.registered += out.registered;
+    r.deferred += out.deferred;
+    r.donated += out.donated;
+    r.new_donors += out.new_donors;
+
+    const DayNumber ready = day + sc.processing.testing_delay_days;
+    if (state.testing.empty() || state.testing.back().ready != ready || state.testing.back().centre != leaf.centre) {
+      state.testing.push_back(TestingBatch{ready, day, leaf.centre, {}});
+    }
+    for (std::size_t g = 0; g < kGroupCount; ++g) state.testing.back().donations[g] += out.donated_by_group[g];
+  }
+}
+
+// ---- noon: hospital demand -----------------------------------------------------
+
+void BloodModel::demand(State& state, kernel::LpId lp, DayNumber day) const {
+  for (int s : world_->lp_sites[lp]) {
+    const Site& site = world_->sites[static_cast<std::size_t>(s)];
+    if (site.kind == SiteKind::Hospital) serve_hospital(state, site, day);
+  }
+}
+
+void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) const {
+  const Scenario& sc = world_->scenario;
+  const DemandSpec& d = sc.demand;
+  SiteState& hs = state.sites[static_cast<std::size_t>(site.local)];
+  double factor = d.weekday_factors[weekday(day)] * d.month_factors[month_index(day)];
+  if (in_window(day, sc.season.tet, d.tet_surge_days_before, d.tet_surge_days_after)) factor *= d.tet_surge_factor;
+
+  auto issue = [&](Product p, BloodGroup patient, std::int64_t units) {
+    if (units <= 0) return std::int64_t{0};
+    const IssueOutcome out = hs.stock.issue(p, patient, units, sc.policy.issue, sc.policy.substitution, day);
+    for (std::size_t g = 0; g < kGroupCount; ++g) {
+      const std::size_t kind = index(p) * kGroupCount + g;
+      if (out.issued_by_unit_group[g] != 0) measure(state, Measure::Issued, day, site.area, kind) += out.issued_by_unit_group[g];
+      if (out.substituted_by_unit_group[g] != 0)
+        measure(state, Measure::Substituted, day, site.area, kind) += out.substituted_by_unit_group[g];
+    }
+    state.issued_age_days_sum += static_cast<double>(out.age_days_sum);
+    return out.issued;
+  };
+
+  for (std::size_t p = 0; p < kProductCount; ++p) {
+    const Product product = product_at(p);
+    const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * factor, hs.random);
+    std::array<std::int64_t, kGroupCount> requests{};
+    if (total > 0) multinomial(total, d.group_shares, requests, hs.random);
+    for (std::size_t g = 0; g < kGroupCount; ++g) {
+      const std::size_t kind = p * kGroupCount + g;
+      const BloodGroup patient = group_at(g);
+      std::int64_t lost = 0;
+      // Elective requests still waiting: the oldest first; those waited too long are lost.
+      auto& waiting = hs.backlog[kind];
+      while (!waiting.empty() && waiting.front().day < day - d.max_wait_days) {
+        lost += waiting.front().units;
+        waiting.pop_front();
+      }
+      for (auto it = waiting.begin(); it != waiting.end();) {
+        it->units -= issue(product, patient, it->units);
+        if (it->units > 0) break;
+        it = waiting.erase(it);
+      }
+      if (requests[g] > 0) {
+        measure(state, Measure::Requested, day, site.area, kind) += requests[g];
+        const std::int64_t emergency = binomial(requests[g], d.emergency_share, hs.random);
+        lost += emergency - issue(product, patient, emergency);
+        const std::int64_t elective = requests[g] - emergency;
+        const std::int64_t unmet = elective - issue(product, patient, elective);
+        if (unmet > 0) {
+          if (d.max_wait_days > 0) {
+            waiting.push_back(PendingRequest{day, unmet});
+          } else {
+            lost += unmet;
+          }
+        }
+      }
+      if (lost > 0) measure(state, Measure::Shortage, day, site.area, kind) += lost;
+    }
+  }
+}
+
+// ---- evening review: orders and surplus ---------------------------------------------
+
+void BloodModel::review(Ctx& ctx, State& state, DayNumber day) const {
+  const World& w = *world_;
+  const Scenario& sc = w.scenario;
+  // Hospitals first: they draw on their centre's stock before it reorders.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int s : w.lp_sites[ctx.self()]) {
+      const Site& site = w.sites[static_cast<std::size_t>(s)];
+      if ((pass == 0) != (site.kind == SiteKind::Hospital)) continue;
+      SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
+      StockCounts order{};
+      bool any = false;
+      for (std::size_t k = 0; k < kStockKinds; ++k) {
+        const Product p = product_of(k);
+        const std::int64_t position = ss.stock.on_hand(p, group_of(k)) + ss.on_order[k];
+        const std::int64_t S = site.order_up_to_units[index(p)];
+        const std::int64_t standing = site.standing_order_units[index(p)];
+        if (standing > 0) {
+          order[k] = std::llround(static_cast<double>(standing) * sc.demand.group_shares[k % kGroupCount]);
+        } else if (S > 0) {  // textbook (s, S), split by the patients' group shares
+          const double share = sc.demand.group_shares[k % kGroupCount];
+          const auto s_k = static_cast<std::int64_t>(std::llround(static_cast<double>(site.reorder_point_units[index(p)]) * share));
+          const auto S_k = static_cast<std::int64_t>(std::llround(static_cast<double>(S) * share));
+          order[k] = position <= s_k ? std::max<std::int64_t>(0, S_k - position) : 0;
+        } else if (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply)) {
+          const auto target = static_cast<std::int64_t>(std::ceil(site.order_up_to_days * site.usage_per_day[k] - 1e-9));
+          order[k] = std::max<std::int64_t>(0, target - position);
+        }
+        if (order[k] > 0) {
+          any = true;
+          ss.on_order[k] += order[k];
+          measure(state, Measure::Ordered, day, site.area, k) += order[k];
+        }
+      }
+      if (site.kind == SiteKind::Hospital) {
+        if (!any) continue;
+        if (site.external_supplier) {
+          Event delivery{Event::Kind::Shipment, s, -1, true, order, {}};
+          const DayNumber arrival = day + std::max(1, site.external_lead_days);
+          for (std::size_t k = 0; k < kStockKinds; ++k) {
+            if (order[k] == 0) continue;
+            const int shelf = sc.processing.shelf_life_days[index(product_of(k))];
+            delivery.lines.push_back(ShipmentLine{product_of(k), group_of(k), Batch{arrival, arrival + shelf - 1, order[k]}});
+          }
+          // On the shelf at 05:00 on the day of arrival, before that day's morning.
+          const kernel::Tick on_shelf = std::max<kernel::Tick>(1, (arrival - w.first_day) * kTicksPerDay + 5 * kTicksPerHour - ctx.now());
+          ctx.schedule(on_shelf, std::move(delivery));
+        } else {
+          ship(ctx, state, site.supplier, s, order, order, day);
+        }
+        continue;
+      }
+      if (site.is_hub) continue;
+      if (any && sc.policy.hub_supply) {
+        const Site& hub = w.sites[static_cast<std::size_t>(site.supplier)];
+        ctx.send(hub.lp, ctx.lookahead(), Event{Event::Kind::Order, site.supplier, s, false, order, {}});
+      }
+      // Red cells and plasma beyond the surplus level go to the hub.
+      StockCounts surplus{};
+      bool has_surplus = false;
+      for (std::size_t k = 0; k < kStockKinds; ++k) {
+        if (product_of(k) == Product::Platelets) continue;
+        const auto keep = static_cast<std::int64_t>(std::ceil(site.surplus_days * site.usage_per_day[k]));
+        surplus[k] = std::max<std::int64_t>(0, ss.stock.on_hand(product_of(k), group_of(k)) - keep);
+        has_surplus = has_surplus || surplus[k] > 0;
+      }
+      if (has_surplus && sc.policy.hub_supply) ship(ctx, state, s, site.supplier, surplus, StockCounts{}, day);
+    }
+  }
+}
+
+void BloodModel::fill_order(Ctx& ctx, State& state, const Event& order, DayNumber day) const {
+  const Site& hub = world_->sites[static_cast<std::size_t>(order.site)];
+  const SiteState& hs = state.sites[static_cast<std::size_t>(hub.local)];
+  StockCounts give{};
+  for (std::size_t k = 0; k < kStockKinds; ++k) {
+    const auto reserve = static_cast<std::int64_t>(std::ceil(hub.reserve_days * hub.usage_per_day[k]));
+    const std::int64_t spare = hs.stock.on_hand(product_of(k), group_of(k)) - reserve;
+    give[k] = std::clamp<std::int64_t>(spare, 0, order.quantities[k]);
+  }
+  ship(ctx, state, order.site, order.from, give, order.quantities, day);
+}
+
+void BloodModel::ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted, const StockCounts& answers,
+                      DayNumber day) const {
+  const World& w = *world_;
+  const Site& source = w.sites[static_cast<std::size_t>(from)];
+  const Site& target = w.sites[static_cast<std::size_t>(to)];
+  kernel::Tick delay = w.travel_ticks(from, to);
+  if (target.lp != source.lp) delay = std::max(delay, ctx.lookahead());
+  // Nothing arrives exactly at the evening stock count, so that sender and
+  // receiver agree on whether a shipment is still on the road.
+  if ((ctx.now() + delay) % kTicksPerDay == kEvening) ++delay;
+  const kernel::Tick arrival = ctx.now() + delay;
+  const DayNumber arrival_day = static_cast<DayNumber>(w.first_day + arrival / kTicksPerDay);
+  const DayNumber usable_until = arrival_day + w.scenario.policy.min_remaining_shelf_days;
+
+  Event shipment{Event::Kind::Shipment, to, from, false, answers, {}};
+  Inventory& stock = state.sites[static_cast<std::size_t>(source.local)].stock;
+  for (std::size_t k = 0; k < kStockKinds; ++k) {
+    if (wanted[k] <= 0) continue;
+    std::int64_t sent = 0;
+    for (const Batch& b : stock.take_for_shipment(product_of(k), group_of(k), wanted[k], usable_until)) {
+      shipment.lines.push_back(ShipmentLine{product_of(k), group_of(k), b});
+      sent += b.units;
+    }
+    if (sent > 0) state.in_transit.push_back(InTransit{arrival, from, sent, k});
+  }
+  const bool answers_an_order = std::any_of(answers.begin(), answers.end(), [](std::int64_t q) { return q > 0; });
+  if (shipment.lines.empty() && !answers_an_order) return;
+  (void)day;
+  ctx.send(target.lp, delay, std::move(shipment));
+}
+
+void BloodModel::receive(State& state, const Event& shipment, DayNumber day) const {
+  const Site& site = world_->sites[static_cast<std::size_t>(shipment.site)];
+  SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
+  for (const ShipmentLine& line : shipment.lines) {
+    ss.stock.add(line.product, line.group, line.batch);
+    if (shipment.produced_on_arrival) {
+      measure(state, Measure::Produced, day, site.area, stock_index(line.product, line.group)) += line.batch.units;
+    }
+  }
+  for (std::size_t k = 0; k < kStockKinds; ++k) ss.on_order[k] = std::max<std::int64_t>(0, ss.on_order[k] - shipment.quantities[k]);
+}
+
+// ---- evening: the books, and appeals ---------------------------------------------------
+
+void BloodModel::evening(Ctx& ctx, State& state, DayNumber day) const {
+  const World& w = *world_;
+  const AppealSpec& appeals = w.scenario.appeals;
+  const auto& sites = w.lp_sites[ctx.self()];
+  for (int s : sites) {
+    const Site& site = w.sites[static_cast<std::size_t>(s)];
+    const Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
+    for (std::size_t k = 0; k < kStockKinds; ++k) {
+      const std::int64_t units = stock.on_hand(product_of(k), group_of(k));
+      if (units != 0) measure(state, Measure::OnHand, day, site.area, k) += units;
+    }
+  }
+  std::erase_if(state.in_transit, [&](const InTransit& t) { return t.arrival <= ctx.now(); });
+  for (const InTransit& t : state.in_transit) {
+    measure(state, Measure::InTransit, day, w.sites[static_cast<std::size_t>(t.from)].area, t.kind) += t.units;
+  }
+  if (!appeals.enabled) return;
+  // An appeal goes out when the red cells of some group, across the centre and
+  // the hospitals it supplies, fall below the threshold in days of supply.
+  for (int s : sites) {
+    const Site& centre = w.sites[static_cast<std::size_t>(s)];
+    if (centre.kind != SiteKind::Centre) continue;
+    SiteState& cs = state.sites[static_cast<std::size_t>(centre.local)];
+    if (day - cs.last_appeal < appeals.cooldown_days) continue;
+    bool low = false;
+    for (std::size_t g = 0; g < kGroupCount && !low; ++g) {
+      const std::size_t k = stock_index(Product::RedCells, group_at(g));
+      if (centre.usage_per_day[k] < 1.0) continue;  // too rare a group to judge by days of supply
+      std::int64_t units = 0;
+      for (int other : sites) units += state.sites[static_cast<std::size_t>(w.sites[static_cast<std::size_t>(other)].local)].stock.on_hand(Product::RedCells, group_at(g));
+      low = static_cast<double>(units) < appeals.threshold_days * centre.usage_per_day[k];
+    }
+    if (!low) continue;
+    cs.last_appeal = day + appeals.delay_days;
+    ++state.appeals;
+    state.appeal_log.emplace_back(s, cs.last_appeal);
+  }
+}
+
+}  // namespace giotmau::blood

@@ -1,0 +1,214 @@
+#pragma once
+// The blood supply model as a set of handlers over logical-process state.
+//
+// One LP per blood centre: the centre, the hospital banks it supplies and the
+// donor areas whose collections it receives. Each LP runs a daily cycle
+//   06:00 morning  — expire stock, finish testing, hold today's sessions
+//   12:00 demand   — hospitals request, issue (with substitution), shortages
+//   18:00 review   — hospitals reorder from their centre, centres from their hub
+//   23:00 evening  — record stock, check for emergency appeals
+// and exchanges orders and shipments with its hub, which take at least the
+// network's shortest cross-LP travel time: the kernel's lookahead.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "blood/calendar.hpp"
+#include "blood/donors.hpp"
+#include "blood/inventory.hpp"
+#include "blood/measures.hpp"
+#include "blood/network.hpp"
+#include "blood/scenario.hpp"
+#include "kernel/simulation.hpp"
+
+namespace giotmau::blood {
+
+inline constexpr std::size_t kStockKinds = kProductCount * kGroupCount;  // product x group
+constexpr std::size_t stock_index(Product p, BloodGroup g) noexcept { return index(p) * kGroupCount + index(g); }
+
+using StockCounts = std::array<std::int64_t, kStockKinds>;
+using StockRates = std::array<double, kStockKinds>;
+
+enum class SiteKind : std::uint8_t { Centre, Hospital };
+
+// Everything about a site that does not change during a run.
+struct Site {
+  std::string name;
+  SiteKind kind = SiteKind::Centre;
+  int area = 0;
+  kernel::LpId lp = 0;
+  int supplier = -1;             // hospital: its centre; provincial centre: its hub; -1: none
+  bool external_supplier = false;
+  int external_lead_days = 1;
+  bool is_hub = false;
+  StockRates usage_per_day{};    // expected units used per day by the patients this site serves
+  std::array<double, kProductCount> demand_per_day{};  // hospitals: mean requests per day
+  double order_up_to_days = 0;
+  double reserve_days = 0;
+  double surplus_days = 0;
+  std::array<std::int64_t, kProductCount> reorder_point_units{};
+  std::array<std::int64_t, kProductCount> order_up_to_units{};
+  std::array<std::int64_t, kProductCount> standing_order_units{};
+  std::uint64_t stream = 0;       // random stream id (from the name: common random numbers)
+  int local = 0;                 // index among its LP's sites
+};
+
+// A leaf area with a donor pool.
+struct Leaf {
+  int area = 0;
+  int centre = 0;                // site receiving its collections
+  kernel::LpId lp = 0;
+  std::int64_t population = 0;
+  double engagement = 1.0;
+  double student_share = 0.5;
+  std::int64_t eligible_population = 0;
+  std::int64_t known_donors = 0;
+  std::uint64_t stream = 0;
+  int local = 0;
+};
+
+// One session on one day in one leaf.
+struct SessionDay {
+  DayNumber day = 0;
+  int leaf = 0;
+  int drive = 0;                 // index into the run's drive records
+  int campaign = -1;             // campaign that added it, if any
+  std::int64_t capacity = 0;
+  double invitations = 0;
+  double walk_in = 0;
+};
+
+struct Campaign {
+  std::string name;
+  DayNumber start = 0, end = 0;
+  double turnout_factor = 1;
+  double recruitment_factor = 1;
+  std::vector<bool> covers_leaf;
+};
+
+// The immutable world every LP reads.
+struct World {
+  Scenario scenario;
+  DayNumber first_day = 0;
+  int days = 0;
+  std::vector<std::string> area_names;
+  std::vector<int> area_parent;  // -1 at the top
+  std::vector<Site> sites;
+  std::vector<Leaf> leaves;
+  std::vector<Campaign> campaigns;
+  std::vector<DriveRecord> drive_templates;  // name, area, target; counts zero
+  std::vector<std::vector<SessionDay>> sessions_by_lp;  // sorted by day
+  std::vector<std::vector<int>> lp_sites, lp_leaves;
+  TransportNetwork network{0, {}};
+  kernel::Tick lookahead = kTicksPerDay;
+  std::size_t lp_count = 0;
+
+  kernel::Tick travel_ticks(int from, int to) const;
+};
+
+struct ShipmentLine {
+  Product product;
+  BloodGroup group;
+  Batch batch;
+};
+
+struct BloodEvent {
+  enum class Kind : std::uint8_t { Morning, Demand, Review, Evening, Order, Shipment };
+  Kind kind = Kind::Morning;
+  std::int32_t site = -1;        // Order: the supplier; Shipment: the destination
+  std::int32_t from = -1;        // Order: who orders; Shipment: who sent it
+  bool produced_on_arrival = false;  // an external supplier's delivery
+  StockCounts quantities{};      // Order: units wanted; Shipment: units of the order it answers
+  std::vector<ShipmentLine> lines;
+};
+
+struct PendingRequest {
+  DayNumber day;
+  std::int64_t units;
+};
+
+struct SiteState {
+  Inventory stock;
+  kernel::RandomStream random;
+  StockCounts on_order{};                                   // ordered, answer not yet arrived
+  std::array<std::deque<PendingRequest>, kStockKinds> backlog;  // hospitals: elective requests waiting
+  std::array<std::int64_t, kGroupCount> platelet_donations{};  // centres: donations waiting to make a pool
+  DayNumber last_appeal = -1'000'000;
+};
+
+struct LeafState {
+  DonorPool pool;
+  kernel::RandomStream random;
+};
+
+struct TestingBatch {
+  DayNumber ready;
+  DayNumber collected;
+  int centre;
+  std::array<std::int64_t, kGroupCount> donations;
+};
+
+struct InTransit {
+  kernel::Tick arrival;
+  int from;
+  std::int64_t units;
+  std::size_t kind;  // stock_index
+};
+
+// What one LP owns.
+struct LpState {
+  std::vector<SiteState> sites;
+  std::vector<LeafState> leaves;
+  std::deque<TestingBatch> testing;
+  std::vector<InTransit> in_transit;
+  std::size_t next_session = 0;
+  DailyMeasures measures;                  // rows = all areas (merged after the run)
+  std::vector<std::pair<int, DriveRecord>> drives;  // global drive index -> counts
+  std::vector<int> drive_slot;             // global drive index -> index in `drives` or -1
+  double issued_age_days_sum = 0;
+  std::int64_t appeals = 0;
+  std::vector<std::pair<int, DayNumber>> appeal_log;  // (centre site, first day)
+};
+
+class BloodModel {
+ public:
+  using State = LpState;
+  using Event = BloodEvent;
+
+  explicit BloodModel(std::shared_ptr<const World> world) : world_(std::move(world)) {}
+  void handle(kernel::Context<BloodModel>& ctx, State& state, const Event& event) const;
+  const World& world() const noexcept { return *world_; }
+
+ private:
+  using Ctx = kernel::Context<BloodModel>;
+  void expire(State& state, kernel::LpId lp, DayNumber day) const;
+  void finish_testing(State& state, DayNumber day) const;
+  void hold_sessions(State& state, kernel::LpId lp, DayNumber day) const;
+  void demand(State& state, kernel::LpId lp, DayNumber day) const;
+  void serve_hospital(State& state, const Site& site, DayNumber day) const;
+  void review(Ctx& ctx, State& state, DayNumber day) const;
+  void evening(Ctx& ctx, State& state, DayNumber day) const;
+  void fill_order(Ctx& ctx, State& state, const Event& order, DayNumber day) const;
+  void receive(State& state, const Event& shipment, DayNumber day) const;
+  // Takes `wanted` from `from`'s stock (units usable on arrival) and sends it to
+  // `to`; `answers` is the order this shipment answers (may be all zero).
+  void ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted, const StockCounts& answers,
+            DayNumber day) const;
+  double appeal_factor(const State& state, const Site& centre, DayNumber day, double peak) const;
+  std::int64_t& measure(State& state, Measure m, DayNumber day, int area, std::size_t kind) const;
+
+  std::shared_ptr<const World> world_;
+};
+
+// Builds the world from a scenario: areas, sites and LPs, the network and the
+// lookahead, the session calendar. Throws std::invalid_argument on a scenario
+// the model cannot run (the adapters validate files before this).
+std::shared_ptr<const World> build_world(const Scenario& scenario, int days_override = 0);
+
+// The initial LP states (donor pools, stock), drawn from per-entity streams of `seed`.
+std::vector<LpState> initial_states(const World& world, std::uint64_t seed, InitialStock& initial_stock);
+
+}  // namespace giotmau::blood

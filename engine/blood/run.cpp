@@ -1,0 +1,71 @@
+#include "blood/run.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace giotmau::blood {
+
+RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
+  RunResult result;
+  result.world = world;
+  result.seed = options.seed;
+  std::vector<LpState> states = initial_states(*world, options.seed, result.initial_stock);
+  kernel::Simulation<BloodModel> sim(BloodModel(world), std::move(states),
+                                     kernel::KernelConfig{world->lookahead, options.seed, options.threads});
+  for (kernel::LpId lp = 0; lp < world->lp_count; ++lp) sim.schedule(lp, 6 * kTicksPerHour, BloodEvent{});
+
+  const auto started = std::chrono::steady_clock::now();
+  result.kernel = sim.run_until(world->days * kTicksPerDay);
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.trace_hash = sim.trace_hash();
+
+  result.measures = DailyMeasures(world->days, static_cast<int>(world->area_names.size()));
+  result.drives = world->drive_templates;
+  for (kernel::LpId lp = 0; lp < world->lp_count; ++lp) {
+    const LpState& st = sim.state(lp);
+    result.measures.add(st.measures);
+    for (const auto& [drive, counts] : st.drives) {
+      DriveRecord& r = result.drives[static_cast<std::size_t>(drive)];
+      r.invited += counts.invited;
+      r.registered += counts.registered;
+      r.deferred += counts.deferred;
+      r.donated += counts.donated;
+      r.new_donors += counts.new_donors;
+    }
+    result.issued_age_days_sum += st.issued_age_days_sum;
+    result.appeals += st.appeals;
+  }
+  return result;
+}
+
+std::vector<std::string> check_conservation(const RunResult& result) {
+  const DailyMeasures& m = result.measures;
+  std::vector<std::string> problems;
+  for (std::size_t p = 0; p < kProductCount; ++p) {
+    for (std::size_t g = 0; g < kGroupCount; ++g) {
+      const Product product = product_at(p);
+      const BloodGroup group = group_at(g);
+      std::int64_t held = 0;  // on hand + in transit, the day before
+      for (int a = 0; a < m.areas(); ++a) held += result.initial_stock[(static_cast<std::size_t>(a) * kGroupCount + g) * kProductCount + p];
+      for (int d = 0; d < m.days(); ++d) {
+        std::int64_t in = 0, out = 0, now = 0;
+        for (int a = 0; a < m.areas(); ++a) {
+          in += m.at(Measure::Produced, d, a, group, product);
+          out += m.at(Measure::Issued, d, a, group, product) + m.at(Measure::Outdated, d, a, group, product) +
+                 m.at(Measure::Discarded, d, a, group, product);
+          now += m.at(Measure::OnHand, d, a, group, product) + m.at(Measure::InTransit, d, a, group, product);
+        }
+        if (held + in - out != now) {
+          problems.push_back(std::string(kProductNames[p]) + " " + std::string(kGroupLabels[g]) + " day " +
+                             std::to_string(d) + ": held " + std::to_string(held) + " + produced " + std::to_string(in) +
+                             " - used/lost " + std::to_string(out) + " != on hand + in transit " + std::to_string(now));
+          break;  // one message per product and group is enough
+        }
+        held = now;
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace giotmau::blood

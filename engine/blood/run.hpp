@@ -1,0 +1,39 @@
+#pragma once
+// Running a scenario: build the world, run the kernel, gather the results.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "blood/measures.hpp"
+#include "blood/model.hpp"
+#include "kernel/simulation.hpp"
+
+namespace giotmau::blood {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  unsigned threads = 1;
+};
+
+struct RunResult {
+  std::shared_ptr<const World> world;
+  std::uint64_t seed = 0;
+  DailyMeasures measures;
+  InitialStock initial_stock;  // area x group x product
+  std::vector<DriveRecord> drives;
+  double issued_age_days_sum = 0;
+  std::int64_t appeals = 0;
+  kernel::RunStatistics kernel;
+  std::uint64_t trace_hash = 0;
+  double wall_seconds = 0;
+};
+
+RunResult run(std::shared_ptr<const World> world, const RunOptions& options);
+
+// The stock books, per product and group, overall and day by day:
+//   initial + produced = issued + outdated + discarded + on hand + in transit.
+// Returns a description of every place they do not balance (empty: balanced).
+std::vector<std::string> check_conservation(const RunResult& result);
+
+}  // namespace giotmau::blood

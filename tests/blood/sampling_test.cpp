@@ -1,0 +1,288 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include "blood/sampling.hpp"
+
+namespace giotmau::blood {
+namespace {
+
+constexpr int kDraws = 200'000;
+// Tolerance in standard errors; with fixed seeds the tests are deterministic,
+// and 6 SE keeps them far from the edge for any reasonable stream.
+constexpr double kZ = 6.0;
+
+struct Summary {
+  double mean = 0;
+  double variance = 0;  // unbiased
+  double m4 = 0;        // fourth central moment
+  double n = 0;
+};
+
+Summary summarize(const std::vector<double>& xs) {
+  Summary s;
+  s.n = static_cast<double>(xs.size());
+  for (const double x : xs) s.mean += x;
+  s.mean /= s.n;
+  double m2 = 0, m4 = 0;
+  for (const double x : xs) {
+    const double d = (x - s.mean) * (x - s.mean);
+    m2 += d;
+    m4 += d * d;
+  }
+  s.variance = m2 / (s.n - 1);
+  s.m4 = m4 / s.n;
+  return s;
+}
+
+// Checks the sample mean and variance against the expected ones, each within
+// kZ standard errors (the variance's from the sample fourth moment).
+void expect_moments(const std::vector<double>& xs, double mean, double variance, const std::string& what) {
+  const Summary s = summarize(xs);
+  const double se_mean = std::sqrt(variance / s.n);
+  const double se_var = std::sqrt(std::max(s.m4 - s.variance * s.variance, 0.0) / s.n);
+  EXPECT_NEAR(s.mean, mean, kZ * se_mean + 1e-12) << what << ": mean";
+  EXPECT_NEAR(s.variance, variance, kZ * se_var + 1e-12) << what << ": variance";
+}
+
+template <typename Draw>
+std::vector<double> draw_many(int count, Draw&& draw) {
+  std::vector<double> xs(static_cast<std::size_t>(count));
+  for (double& x : xs) x = static_cast<double>(draw());
+  return xs;
+}
+
+// Pearson's chi-square of integer samples against a pmf, bins of expected
+// count >= 5 around the mode with the tails pooled into the end bins; fails
+// if the statistic exceeds df + 6 sqrt(2 df).
+void expect_fits(const std::vector<double>& xs, const std::function<double(std::int64_t)>& pmf, std::int64_t mode,
+                 std::int64_t max_k, const std::string& what) {
+  const double n = static_cast<double>(xs.size());
+  std::int64_t lo = mode, hi = mode;
+  while (lo > 0 && n * pmf(lo - 1) >= 5) --lo;
+  while (hi < max_k && n * pmf(hi + 1) >= 5) ++hi;
+  ASSERT_GT(hi, lo) << what;
+  std::vector<double> expected(static_cast<std::size_t>(hi - lo + 1));
+  double below = 0;
+  for (std::int64_t k = 0; k <= lo; ++k) below += pmf(k);
+  expected.front() = below;
+  double inner = 0;
+  for (std::int64_t k = lo + 1; k < hi; ++k) inner += expected[static_cast<std::size_t>(k - lo)] = pmf(k);
+  expected.back() = std::max(0.0, 1 - below - inner);
+  std::vector<double> observed(expected.size(), 0.0);
+  for (const double x : xs) {
+    const auto k = std::clamp(static_cast<std::int64_t>(x), lo, hi);
+    observed[static_cast<std::size_t>(k - lo)] += 1;
+  }
+  double chi2 = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const double e = expected[i] * n;
+    chi2 += (observed[i] - e) * (observed[i] - e) / e;
+  }
+  const double df = static_cast<double>(expected.size() - 1);
+  EXPECT_LT(chi2, df + 6 * std::sqrt(2 * df)) << what << " (" << expected.size() << " bins)";
+}
+
+double poisson_pmf(double mean, std::int64_t k) {
+  const double kd = static_cast<double>(k);
+  return std::exp(kd * std::log(mean) - mean - std::lgamma(kd + 1));
+}
+
+double binomial_pmf(std::int64_t n, double p, std::int64_t k) {
+  const double nd = static_cast<double>(n), kd = static_cast<double>(k);
+  return std::exp(std::lgamma(nd + 1) - std::lgamma(kd + 1) - std::lgamma(nd - kd + 1) + kd * std::log(p) +
+                  (nd - kd) * std::log1p(-p));
+}
+
+TEST(Sampling, StandardNormalMoments) {
+  RandomStream r(11, 1);
+  const auto xs = draw_many(kDraws, [&] { return standard_normal(r); });
+  expect_moments(xs, 0.0, 1.0, "normal");
+  const auto within_one = std::count_if(xs.begin(), xs.end(), [](double x) { return std::abs(x) < 1; });
+  EXPECT_NEAR(static_cast<double>(within_one) / kDraws, 0.682689492, kZ * std::sqrt(0.2166 / kDraws));
+}
+
+TEST(Sampling, PoissonMomentsAndShape) {
+  std::uint64_t stream = 0;
+  for (const double mean : {0.5, 3.0, 9.9, 10.0, 50.0, 5000.0}) {
+    RandomStream r(12, ++stream);
+    const auto xs = draw_many(kDraws, [&] { return poisson(mean, r); });
+    const std::string what = "poisson(" + std::to_string(mean) + ")";
+    ASSERT_GE(*std::min_element(xs.begin(), xs.end()), 0.0) << what;
+    expect_moments(xs, mean, mean, what);
+    expect_fits(xs, [mean](std::int64_t k) { return poisson_pmf(mean, k); }, static_cast<std::int64_t>(mean),
+                std::numeric_limits<std::int64_t>::max(), what);
+  }
+}
+
+TEST(Sampling, BinomialMomentsAndShape) {
+  struct Case {
+    std::int64_t n;
+    double p;
+  };
+  // Inversion and BTRD on both sides of n*p = 10, and the p > 1/2 mirror.
+  const std::array<Case, 11> cases = {{{20, 0.3},
+                                       {1000, 0.005},
+                                       {1'000'000'000, 2e-9},
+                                       {25, 0.4},
+                                       {100, 0.5},
+                                       {1000, 0.3},
+                                       {200'000, 0.45},
+                                       {15, 0.7},
+                                       {50, 0.99},
+                                       {1'000'000, 0.999},
+                                       {3, 0.5}}};
+  std::uint64_t stream = 0;
+  for (const auto& [n, p] : cases) {
+    RandomStream r(13, ++stream);
+    const auto xs = draw_many(kDraws, [&] { return binomial(n, p, r); });
+    const std::string what = "binomial(" + std::to_string(n) + ", " + std::to_string(p) + ")";
+    ASSERT_GE(*std::min_element(xs.begin(), xs.end()), 0.0) << what;
+    ASSERT_LE(*std::max_element(xs.begin(), xs.end()), static_cast<double>(n)) << what;
+    const double nd = static_cast<double>(n);
+    expect_moments(xs, nd * p, nd * p * (1 - p), what);
+    expect_fits(xs, [n, p](std::int64_t k) { return k > n ? 0.0 : binomial_pmf(n, p, k); },
+                static_cast<std::int64_t>(static_cast<double>(n + 1) * p), n, what);
+  }
+}
+
+TEST(Sampling, NegativeBinomialHasVarianceMeanPlusMeanSquaredOverK) {
+  struct Case {
+    double mean, k;
+  };
+  const std::array<Case, 4> cases = {{{5, 2}, {100, 0.5}, {2, 50}, {40, 8}}};
+  std::uint64_t stream = 0;
+  for (const auto& [mean, k] : cases) {
+    RandomStream r(14, ++stream);
+    const auto xs = draw_many(kDraws, [&] { return negative_binomial(mean, k, r); });
+    const std::string what = "negbin(" + std::to_string(mean) + ", " + std::to_string(k) + ")";
+    expect_moments(xs, mean, mean + mean * mean / k, what);
+    // NB pmf: C(k+x-1, x) (k/(k+m))^k (m/(k+m))^x.
+    const auto pmf = [mean, k](std::int64_t x) {
+      const double xd = static_cast<double>(x);
+      return std::exp(std::lgamma(k + xd) - std::lgamma(k) - std::lgamma(xd + 1) + k * std::log(k / (k + mean)) +
+                      xd * std::log(mean / (k + mean)));
+    };
+    const auto mode = static_cast<std::int64_t>(k > 1 ? std::floor(mean * (k - 1) / k) : 0);
+    expect_fits(xs, pmf, mode, std::numeric_limits<std::int64_t>::max(), what);
+  }
+}
+
+TEST(Sampling, NegativeBinomialWithoutDispersionIsPoisson) {
+  for (const double k : {0.0, -1.0, std::numeric_limits<double>::infinity()}) {
+    RandomStream r(15, 1);
+    const auto xs = draw_many(kDraws, [&] { return negative_binomial(7.0, k, r); });
+    expect_moments(xs, 7.0, 7.0, "negbin(7, " + std::to_string(k) + ")");
+  }
+}
+
+TEST(Sampling, GammaMoments) {
+  std::uint64_t stream = 0;
+  for (const double shape : {0.5, 1.0, 7.5}) {
+    RandomStream r(16, ++stream);
+    const double scale = 2.0;
+    const auto xs = draw_many(kDraws, [&] { return gamma(shape, scale, r); });
+    ASSERT_GE(*std::min_element(xs.begin(), xs.end()), 0.0);
+    expect_moments(xs, shape * scale, shape * scale * scale, "gamma(" + std::to_string(shape) + ")");
+    // Exponential for shape 1: P(X > scale) = e^-1.
+    if (shape == 1.0) {
+      const auto above = std::count_if(xs.begin(), xs.end(), [&](double x) { return x > scale; });
+      const double q = std::exp(-1.0);
+      EXPECT_NEAR(static_cast<double>(above) / kDraws, q, kZ * std::sqrt(q * (1 - q) / kDraws));
+    }
+  }
+  RandomStream r(16, 99);
+  const auto tiny = draw_many(kDraws, [&] { return gamma(0.05, 1.0, r); });
+  EXPECT_NEAR(summarize(tiny).mean, 0.05, kZ * std::sqrt(0.05 / kDraws));
+}
+
+TEST(Sampling, MultinomialSumsToNWithTheRightShares) {
+  const std::array<double, 6> weights = {1.0, 2.0, 0.0, 3.0, 4.0, 0.0};
+  constexpr double kTotal = 10.0;
+  constexpr std::int64_t n = 1000;
+  constexpr int kRounds = 20'000;
+  RandomStream r(17, 1);
+  std::array<std::vector<double>, 6> per_category;
+  std::array<std::int64_t, 6> counts{};
+  for (int round = 0; round < kRounds; ++round) {
+    multinomial(n, weights, counts, r);
+    std::int64_t sum = 0;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      ASSERT_GE(counts[i], 0);
+      sum += counts[i];
+      per_category[i].push_back(static_cast<double>(counts[i]));
+    }
+    ASSERT_EQ(sum, n);
+    ASSERT_EQ(counts[2], 0);
+    ASSERT_EQ(counts[5], 0);
+  }
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const double p = weights[i] / kTotal;
+    expect_moments(per_category[i], static_cast<double>(n) * p, static_cast<double>(n) * p * (1 - p),
+                   "multinomial category " + std::to_string(i));
+  }
+}
+
+TEST(Sampling, MultinomialEdgeCases) {
+  RandomStream r(18, 1);
+  std::array<std::int64_t, 3> counts{7, 7, 7};
+  const std::array<double, 3> w = {0.2, 0.3, 0.5};
+  multinomial(0, w, counts, r);
+  EXPECT_EQ(counts, (std::array<std::int64_t, 3>{0, 0, 0}));
+  const std::array<double, 3> only_middle = {0.0, 4.0, 0.0};
+  multinomial(12345, only_middle, counts, r);
+  EXPECT_EQ(counts, (std::array<std::int64_t, 3>{0, 12345, 0}));
+  // Large n with tiny shares still sums exactly.
+  const std::array<double, 3> skewed = {1e-9, 1.0, 1e-6};
+  multinomial(1'000'000'000, skewed, counts, r);
+  EXPECT_EQ(counts[0] + counts[1] + counts[2], 1'000'000'000);
+}
+
+TEST(Sampling, CategoricalFrequencies) {
+  const std::array<double, 5> weights = {0.0, 1.0, 0.0, 3.0, 6.0};
+  RandomStream r(19, 1);
+  std::array<int, 5> hits{};
+  for (int i = 0; i < kDraws; ++i) ++hits[categorical(weights, r)];
+  EXPECT_EQ(hits[0], 0);
+  EXPECT_EQ(hits[2], 0);
+  for (const std::size_t i : {1u, 3u, 4u}) {
+    const double p = weights[i] / 10.0;
+    EXPECT_NEAR(static_cast<double>(hits[i]) / kDraws, p, kZ * std::sqrt(p * (1 - p) / kDraws)) << i;
+  }
+  const std::array<double, 1> single = {2.5};
+  EXPECT_EQ(categorical(single, r), 0u);
+}
+
+TEST(Sampling, DegenerateParameters) {
+  RandomStream r(20, 1);
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_EQ(poisson(0.0, r), 0);
+    EXPECT_EQ(poisson(-3.0, r), 0);
+    EXPECT_EQ(binomial(0, 0.4, r), 0);
+    EXPECT_EQ(binomial(-5, 0.4, r), 0);
+    EXPECT_EQ(binomial(17, 0.0, r), 0);
+    EXPECT_EQ(binomial(17, 1.0, r), 17);
+    EXPECT_EQ(binomial(1'000'000, 1.0, r), 1'000'000);
+    EXPECT_EQ(negative_binomial(0.0, 2.0, r), 0);
+    const auto one = binomial(1, 0.5, r);
+    EXPECT_TRUE(one == 0 || one == 1);
+  }
+}
+
+TEST(Sampling, SameStreamSameDraws) {
+  RandomStream a(21, 5), b(21, 5);
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_EQ(poisson(30.0, a), poisson(30.0, b));
+    EXPECT_EQ(binomial(500, 0.2, a), binomial(500, 0.2, b));
+    EXPECT_EQ(gamma(2.5, 1.0, a), gamma(2.5, 1.0, b));
+  }
+}
+
+}  // namespace
+}  // namespace giotmau::blood
