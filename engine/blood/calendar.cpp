@@ -24,7 +24,7 @@ std::optional<DayNumber> parse_iso_date(std::string_view text) {
 
 std::string iso_date(DayNumber day) {
   const CivilDate d = civil_date(day);
-  char buffer[16];
+  char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", d.year, d.month, d.day);
   return buffer;
 }

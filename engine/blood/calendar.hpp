@@ -60,6 +60,8 @@ constexpr unsigned month_index(DayNumber z) noexcept { return civil_date(z).mont
 std::optional<DayNumber> parse_iso_date(std::string_view text);
 std::string iso_date(DayNumber day);
 
+inline constexpr std::array<std::string_view, 12> kMonthNames = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 inline constexpr std::array<std::string_view, 7> kWeekdayNames = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 }  // namespace giotmau::blood

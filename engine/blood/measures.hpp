@@ -53,9 +53,26 @@ class DailyMeasures {
   std::int64_t collected(int day, int area, BloodGroup g) const {
     return collected_[(static_cast<std::size_t>(day) * areas_ + area) * kGroupCount + index(g)];
   }
-  void add(const DailyMeasures& other) {
-    for (std::size_t i = 0; i < cells_.size(); ++i) cells_[i] += other.cells_[i];
-    for (std::size_t i = 0; i < collected_.size(); ++i) collected_[i] += other.collected_[i];
+  // Adds `part`, whose area r is this one's area rows[r].
+  void add_rows(const DailyMeasures& part, const std::vector<int>& rows) {
+    constexpr std::size_t kCell = kGroupCount * kProductCount;
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      for (int d = 0; d < days_; ++d) {
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+          const std::size_t from = ((m * days_ + d) * part.areas_ + r) * kCell;
+          const std::size_t to = ((m * days_ + d) * areas_ + rows[r]) * kCell;
+          for (std::size_t c = 0; c < kCell; ++c) cells_[to + c] += part.cells_[from + c];
+        }
+      }
+    }
+    for (int d = 0; d < days_; ++d) {
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        for (std::size_t g = 0; g < kGroupCount; ++g) {
+          collected_[(static_cast<std::size_t>(d) * areas_ + rows[r]) * kGroupCount + g] +=
+              part.collected_[(static_cast<std::size_t>(d) * part.areas_ + r) * kGroupCount + g];
+        }
+      }
+    }
   }
 
   int days() const noexcept { return days_; }

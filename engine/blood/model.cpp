@@ -53,7 +53,8 @@ std::int64_t draw_requests(const ProductDemandSpec& spec, double mean, kernel::R
 }  // namespace
 
 std::int64_t& BloodModel::measure(State& state, Measure m, DayNumber day, int area, std::size_t kind) const {
-  return state.measures.at(m, day - world_->first_day, area, group_of(kind), product_of(kind));
+  return state.measures.at(m, day - world_->first_day, (*state.area_row)[static_cast<std::size_t>(area)], group_of(kind),
+                           product_of(kind));
 }
 
 void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
@@ -185,7 +186,8 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
     const SessionOutcome out = ls.pool.run_session(conditions, ls.random);
 
     for (std::size_t g = 0; g < kGroupCount; ++g) {
-      state.measures.collected(day - w.first_day, leaf.area, group_at(g)) += out.donated_by_group[g];
+      state.measures.collected(day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)], group_at(g)) +=
+          out.donated_by_group[g];
     }
     auto& slot = state.drive_slot[static_cast<std::size_t>(s.drive)];
     if (slot < 0) {

@@ -102,6 +102,10 @@ struct World {
   std::vector<DriveRecord> drive_templates;  // name, area, target; counts zero
   std::vector<std::vector<SessionDay>> sessions_by_lp;  // sorted by day
   std::vector<std::vector<int>> lp_sites, lp_leaves;
+  // The areas each LP records measures for (its sites' and leaves' areas), and
+  // for every LP and area the row in that LP's measures (-1: none).
+  std::vector<std::vector<int>> lp_areas;
+  std::vector<std::vector<int>> lp_area_row;
   TransportNetwork network{0, {}};
   kernel::Tick lookahead = kTicksPerDay;
   std::size_t lp_count = 0;
@@ -165,7 +169,8 @@ struct LpState {
   std::deque<TestingBatch> testing;
   std::vector<InTransit> in_transit;
   std::size_t next_session = 0;
-  DailyMeasures measures;                  // rows = all areas (merged after the run)
+  DailyMeasures measures;                  // rows = World::lp_areas of this LP (merged after the run)
+  const std::vector<int>* area_row = nullptr;  // World::lp_area_row of this LP
   std::vector<std::pair<int, DriveRecord>> drives;  // global drive index -> counts
   std::vector<int> drive_slot;             // global drive index -> index in `drives` or -1
   double issued_age_days_sum = 0;

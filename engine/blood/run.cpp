@@ -9,12 +9,12 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
   RunResult result;
   result.world = world;
   result.seed = options.seed;
+  const auto started = std::chrono::steady_clock::now();  // donor pools and stock included
   std::vector<LpState> states = initial_states(*world, options.seed, result.initial_stock);
   kernel::Simulation<BloodModel> sim(BloodModel(world), std::move(states),
                                      kernel::KernelConfig{world->lookahead, options.seed, options.threads});
   for (kernel::LpId lp = 0; lp < world->lp_count; ++lp) sim.schedule(lp, 6 * kTicksPerHour, BloodEvent{});
 
-  const auto started = std::chrono::steady_clock::now();
   result.kernel = sim.run_until(world->days * kTicksPerDay);
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.trace_hash = sim.trace_hash();
@@ -23,7 +23,7 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
   result.drives = world->drive_templates;
   for (kernel::LpId lp = 0; lp < world->lp_count; ++lp) {
     const LpState& st = sim.state(lp);
-    result.measures.add(st.measures);
+    result.measures.add_rows(st.measures, world->lp_areas[lp]);
     for (const auto& [drive, counts] : st.drives) {
       DriveRecord& r = result.drives[static_cast<std::size_t>(drive)];
       r.invited += counts.invited;

@@ -42,6 +42,7 @@ class WorldBuilder {
     add_sites();
     assign_lps();
     add_leaves();
+    add_measure_rows();
     add_network();
     add_demand();
     add_campaigns();
@@ -170,6 +171,19 @@ class WorldBuilder {
       leaf_of_area_[leaf.area] = static_cast<int>(w_->leaves.size());
       w_->leaves.push_back(leaf);
     }
+  }
+
+  void add_measure_rows() {
+    w_->lp_areas.assign(w_->lp_count, {});
+    w_->lp_area_row.assign(w_->lp_count, std::vector<int>(w_->area_names.size(), -1));
+    auto touch = [&](kernel::LpId lp, int area) {
+      int& row = w_->lp_area_row[lp][static_cast<std::size_t>(area)];
+      if (row >= 0) return;
+      row = static_cast<int>(w_->lp_areas[lp].size());
+      w_->lp_areas[lp].push_back(area);
+    };
+    for (const Site& s : w_->sites) touch(s.lp, s.area);
+    for (const Leaf& l : w_->leaves) touch(l.lp, l.area);
   }
 
   // Shortest paths over the links; sites of one area are `local_travel_minutes` apart.
@@ -310,7 +324,8 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
   std::vector<LpState> states(world.lp_count);
   for (std::size_t lp = 0; lp < world.lp_count; ++lp) {
     LpState& st = states[lp];
-    st.measures = DailyMeasures(world.days, static_cast<int>(world.area_names.size()));
+    st.measures = DailyMeasures(world.days, static_cast<int>(world.lp_areas[lp].size()));
+    st.area_row = &world.lp_area_row[lp];
     st.drive_slot.assign(world.drive_templates.size(), -1);
     for (int leaf_index : world.lp_leaves[lp]) {
       const Leaf& leaf = world.leaves[static_cast<std::size_t>(leaf_index)];

@@ -1,0 +1,51 @@
+#pragma once
+// Reads scenario files (TOML, docs/scenario-format.md) into blood::Scenario.
+// Validation is strict and exhaustive: every problem found is collected, with
+// the file, line and column it comes from, before anything is thrown, so that
+// one run shows the author everything to fix.
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "blood/scenario.hpp"
+
+namespace giotmau::io {
+
+struct ScenarioIssue {
+  std::string file;
+  int line = 0;          // 1-based
+  int column = 0;        // 1-based
+  std::string key_path;  // e.g. "area[2].population"; empty for file-level problems
+  std::string message;   // what was expected (and what was found)
+};
+
+// "FILE:LINE:COL: KEY.PATH: MESSAGE" (the key path part left out when empty).
+std::string format_issue(const ScenarioIssue& issue);
+
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<ScenarioIssue> found);
+  std::vector<ScenarioIssue> issues;  // in file order (file, line, column)
+};
+
+struct LoadedScenario {
+  blood::Scenario scenario;
+  std::string resolved_toml;       // the merged document after overlays, as toml++ writes it
+  std::string sha256;              // hex SHA-256 of resolved_toml
+  std::vector<std::string> files;  // every file read: the given one first, then its bases
+};
+
+// Files larger than this are refused before they are read.
+inline constexpr std::uintmax_t kMaxScenarioFileBytes = 16u * 1024u * 1024u;
+
+// Loads `file` and the chain of files it `extends`. Throws ScenarioError.
+LoadedScenario load_scenario(const std::filesystem::path& file);
+
+// Same, from text; `file_label` names it in messages, and `extends` in it is
+// resolved against the directory part of the label.
+LoadedScenario load_scenario_text(std::string_view toml, const std::string& file_label);
+
+}  // namespace giotmau::io

@@ -1,0 +1,26 @@
+# Runs giotmau on broken input and checks it exits 2 with a message that names
+# the file, line, column and key, and that no results file appears.
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+file(WRITE ${WORK}/broken.toml "name = \"broken\"\nstart = 2025-01-01\nend = 2025-12-31\n[season]\ntet = 2025-01-29\n[[area]]\nname = \"a\"\npopulation = -5\n")
+
+function(expect_exit_2 what)
+  execute_process(COMMAND ${GIOTMAU} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 2)
+    message(FATAL_ERROR "${what}: expected exit code 2, got ${rc}\n${out}\n${err}")
+  endif()
+  set(last_error "${err}" PARENT_SCOPE)
+endfunction()
+
+expect_exit_2("validate broken" validate ${WORK}/broken.toml)
+if(NOT last_error MATCHES "broken.toml:8:[0-9]+: area\\[0\\]\\.population")
+  message(FATAL_ERROR "the message does not name file:line:col and key:\n${last_error}")
+endif()
+expect_exit_2("run broken" run ${WORK}/broken.toml)
+expect_exit_2("missing file" validate ${WORK}/no-such-file.toml)
+expect_exit_2("unknown flag" run ${WORK}/broken.toml --no-such-flag)
+expect_exit_2("bad thread count" run ${WORK}/broken.toml --threads 0)
+file(GLOB left ${WORK}/*.h5 ${WORK}/*.tmp*)
+if(left)
+  message(FATAL_ERROR "files left behind: ${left}")
+endif()
