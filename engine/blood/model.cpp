@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <stdexcept>
+#include <utility>
 
+#include "blood/rebalancing.hpp"
 #include "blood/sampling.hpp"
 
 namespace giotmau::blood {
@@ -59,11 +63,16 @@ std::int64_t& BloodModel::measure(State& state, Measure m, DayNumber day, int ar
 
 void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
   const World& w = *world_;
+  if (ctx.self() == w.coordinator_lp) {
+    coordinate(ctx, state, event);
+    return;
+  }
   const auto day = static_cast<DayNumber>(w.first_day + ctx.now() / kTicksPerDay);
   const kernel::Tick since_midnight = ctx.now() % kTicksPerDay;
   switch (event.kind) {
     case Event::Kind::Morning:
       expire(state, ctx.self(), day);
+      procure_bags(state, ctx.self(), day);
       finish_testing(state, day);
       hold_sessions(state, ctx.self(), day);
       ctx.schedule(kDemand - since_midnight, phase(Event::Kind::Demand));
@@ -78,16 +87,22 @@ void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
       break;
     case Event::Kind::Evening:
       evening(ctx, state, day);
+      send_status(ctx, state, day);
       if (day + 1 < w.first_day + w.days) {
         ctx.schedule(kTicksPerDay + kMorning - since_midnight, phase(Event::Kind::Morning));
       }
       break;
     case Event::Kind::Order:
-      fill_order(ctx, state, event, day);
+      fill_order(ctx, state, event);
       break;
     case Event::Kind::Shipment:
       receive(state, event, day);
       break;
+    case Event::Kind::Transfer:
+      carry_out_transfer(ctx, state, event);
+      break;
+    case Event::Kind::Status:
+      throw std::logic_error("blood model: a status reached a centre's LP instead of the coordinator");
   }
 }
 
@@ -177,6 +192,14 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
     SessionConditions conditions;
     conditions.day = day;
     conditions.capacity = s.capacity;
+    SiteState& cs = state.sites[static_cast<std::size_t>(centre.local)];
+    if (cs.bags >= 0) {  // no more registrations than bags (capacity 0 means unlimited)
+      if (s.capacity <= 0 || cs.bags < s.capacity) {
+        conditions.capacity = std::max<std::int64_t>(cs.bags, 0);
+        ++state.sessions_short_of_bags;
+      }
+      if (conditions.capacity == 0) continue;
+    }
     conditions.invitations = std::llround(s.invitations);
     conditions.walk_in_mean = s.walk_in * recruitment;
     conditions.turnout_factor = turnout;
@@ -184,6 +207,7 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
     conditions.worker_presence = workers;
     LeafState& ls = state.leaves[static_cast<std::size_t>(leaf.local)];
     const SessionOutcome out = ls.pool.run_session(conditions, ls.random);
+    if (cs.bags >= 0) cs.bags -= out.donated;
 
     for (std::size_t g = 0; g < kGroupCount; ++g) {
       state.measures.collected(day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)], group_at(g)) +=
@@ -206,6 +230,24 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
       state.testing.push_back(TestingBatch{ready, day, leaf.centre, {}});
     }
     for (std::size_t g = 0; g < kGroupCount; ++g) state.testing.back().donations[g] += out.donated_by_group[g];
+  }
+}
+
+// Bags ordered earlier arrive; a centre low on bags orders more.
+void BloodModel::procure_bags(State& state, kernel::LpId lp, DayNumber day) const {
+  for (int s : world_->lp_sites[lp]) {
+    const Site& site = world_->sites[static_cast<std::size_t>(s)];
+    SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
+    if (site.kind != SiteKind::Centre || ss.bags < 0) continue;
+    std::int64_t on_order = 0;
+    while (!ss.bag_deliveries.empty() && ss.bag_deliveries.front().first <= day) {
+      ss.bags += ss.bag_deliveries.front().second;
+      ss.bag_deliveries.pop_front();
+    }
+    for (const auto& delivery : ss.bag_deliveries) on_order += delivery.second;
+    if (site.bag_order_quantity > 0 && ss.bags + on_order <= site.bag_reorder_point) {
+      ss.bag_deliveries.emplace_back(day + site.bag_procurement_delay_days, site.bag_order_quantity);
+    }
   }
 }
 
@@ -326,7 +368,7 @@ void BloodModel::review(Ctx& ctx, State& state, DayNumber day) const {
           const kernel::Tick on_shelf = std::max<kernel::Tick>(1, (arrival - w.first_day) * kTicksPerDay + 5 * kTicksPerHour - ctx.now());
           ctx.schedule(on_shelf, std::move(delivery));
         } else {
-          ship(ctx, state, site.supplier, s, order, order, day);
+          ship(ctx, state, site.supplier, s, order, order, sc.policy.min_remaining_shelf_days);
         }
         continue;
       }
@@ -344,12 +386,13 @@ void BloodModel::review(Ctx& ctx, State& state, DayNumber day) const {
         surplus[k] = std::max<std::int64_t>(0, ss.stock.on_hand(product_of(k), group_of(k)) - keep);
         has_surplus = has_surplus || surplus[k] > 0;
       }
-      if (has_surplus && sc.policy.hub_supply) ship(ctx, state, s, site.supplier, surplus, StockCounts{}, day);
+      if (has_surplus && sc.policy.hub_supply)
+        ship(ctx, state, s, site.supplier, surplus, StockCounts{}, sc.policy.min_remaining_shelf_days);
     }
   }
 }
 
-void BloodModel::fill_order(Ctx& ctx, State& state, const Event& order, DayNumber day) const {
+void BloodModel::fill_order(Ctx& ctx, State& state, const Event& order) const {
   const Site& hub = world_->sites[static_cast<std::size_t>(order.site)];
   const SiteState& hs = state.sites[static_cast<std::size_t>(hub.local)];
   StockCounts give{};
@@ -358,25 +401,33 @@ void BloodModel::fill_order(Ctx& ctx, State& state, const Event& order, DayNumbe
     const std::int64_t spare = hs.stock.on_hand(product_of(k), group_of(k)) - reserve;
     give[k] = std::clamp<std::int64_t>(spare, 0, order.quantities[k]);
   }
-  ship(ctx, state, order.site, order.from, give, order.quantities, day);
+  ship(ctx, state, order.site, order.from, give, order.quantities, world_->scenario.policy.min_remaining_shelf_days);
 }
 
-void BloodModel::ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted, const StockCounts& answers,
-                      DayNumber day) const {
+kernel::Tick BloodModel::shipping_delay(int from, int to, kernel::Tick departure) const {
+  const World& w = *world_;
+  kernel::Tick delay = w.travel_ticks(from, to);
+  if (w.sites[static_cast<std::size_t>(to)].lp != w.sites[static_cast<std::size_t>(from)].lp)
+    delay = std::max(delay, w.lookahead);
+  // Nothing arrives exactly at the evening stock count, so that sender and
+  // receiver agree on whether a shipment is still on the road.
+  if ((departure + delay) % kTicksPerDay == kEvening) ++delay;
+  return delay;
+}
+
+std::int64_t BloodModel::ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted,
+                              const StockCounts& answers, int min_remaining_days) const {
   const World& w = *world_;
   const Site& source = w.sites[static_cast<std::size_t>(from)];
   const Site& target = w.sites[static_cast<std::size_t>(to)];
-  kernel::Tick delay = w.travel_ticks(from, to);
-  if (target.lp != source.lp) delay = std::max(delay, ctx.lookahead());
-  // Nothing arrives exactly at the evening stock count, so that sender and
-  // receiver agree on whether a shipment is still on the road.
-  if ((ctx.now() + delay) % kTicksPerDay == kEvening) ++delay;
+  const kernel::Tick delay = shipping_delay(from, to, ctx.now());
   const kernel::Tick arrival = ctx.now() + delay;
   const DayNumber arrival_day = static_cast<DayNumber>(w.first_day + arrival / kTicksPerDay);
-  const DayNumber usable_until = arrival_day + w.scenario.policy.min_remaining_shelf_days;
+  const DayNumber usable_until = arrival_day + min_remaining_days;
 
   Event shipment{Event::Kind::Shipment, to, from, false, answers, {}};
   Inventory& stock = state.sites[static_cast<std::size_t>(source.local)].stock;
+  std::int64_t total = 0;
   for (std::size_t k = 0; k < kStockKinds; ++k) {
     if (wanted[k] <= 0) continue;
     std::int64_t sent = 0;
@@ -385,11 +436,12 @@ void BloodModel::ship(Ctx& ctx, State& state, int from, int to, const StockCount
       sent += b.units;
     }
     if (sent > 0) state.in_transit.push_back(InTransit{arrival, from, sent, k});
+    total += sent;
   }
   const bool answers_an_order = std::any_of(answers.begin(), answers.end(), [](std::int64_t q) { return q > 0; });
-  if (shipment.lines.empty() && !answers_an_order) return;
-  (void)day;
+  if (shipment.lines.empty() && !answers_an_order) return 0;
   ctx.send(target.lp, delay, std::move(shipment));
+  return total;
 }
 
 void BloodModel::receive(State& state, const Event& shipment, DayNumber day) const {
@@ -442,6 +494,143 @@ void BloodModel::evening(Ctx& ctx, State& state, DayNumber day) const {
     cs.last_appeal = day + appeals.delay_days;
     ++state.appeals;
     state.appeal_log.emplace_back(s, cs.last_appeal);
+  }
+}
+
+// ---- rebalancing across regions ---------------------------------------------------
+//
+// Timeline of one planning evening, with L the lookahead and t the evening count:
+//   t        every centre sends the coordinator its status            (delay L)
+//   t + L    the coordinator, once it has them all, plans and sends
+//            each centre with surplus its Transfer instructions       (delay L)
+//   t + 2L   the centre ships, as any shipment (in transit, then received)
+
+namespace {
+
+constexpr std::size_t red_cells(std::size_t g) { return stock_index(Product::RedCells, group_at(g)); }
+
+// Units of one product and group that are still usable on `usable_until`.
+std::int64_t usable_units(const Inventory& stock, std::size_t kind, DayNumber usable_until) {
+  std::int64_t units = 0;
+  for (const Batch& b : stock.batches(product_of(kind), group_of(kind))) {
+    if (b.expires >= usable_until) units += b.units;
+  }
+  return units;
+}
+
+// Red cells a centre keeps for its own usage before it counts any as surplus.
+std::int64_t surplus_keep(const Site& centre, std::size_t kind, const RebalancingSpec& spec) {
+  return static_cast<std::int64_t>(std::ceil(spec.surplus_days * centre.usage_per_day[kind] - 1e-9));
+}
+
+}  // namespace
+
+// A centre's red cells per group: + surplus (beyond `surplus_days` of its usage,
+// and only units that would still be usable the required days after the
+// longest trip to any other centre), - shortfall (up to `short_days` of usage).
+void BloodModel::send_status(Ctx& ctx, const State& state, DayNumber day) const {
+  const World& w = *world_;
+  const RebalancingSpec& spec = w.scenario.policy.rebalancing;
+  if (!w.rebalancing() || (day - w.first_day) % std::max(1, spec.every_days) != 0) return;
+  for (int s : w.lp_sites[ctx.self()]) {
+    const Site& centre = w.sites[static_cast<std::size_t>(s)];
+    if (centre.kind != SiteKind::Centre) continue;
+    // The instruction comes back 2L later; the slowest trip starts then.
+    const kernel::Tick departure = ctx.now() + 2 * w.lookahead;
+    kernel::Tick slowest = 0;
+    for (int other : w.rebalancing_centres) {
+      if (other != s && w.network.reachable(s, other))
+        slowest = std::max(slowest, shipping_delay(s, other, departure));
+    }
+    const auto arrival_day = static_cast<DayNumber>(w.first_day + (departure + slowest) / kTicksPerDay);
+    const DayNumber usable_until = arrival_day + spec.min_remaining_shelf_days_on_arrival;
+    const Inventory& stock = state.sites[static_cast<std::size_t>(centre.local)].stock;
+    Event status{Event::Kind::Status, -1, s, false, {}, {}};
+    for (std::size_t g = 0; g < kGroupCount; ++g) {
+      const std::size_t k = red_cells(g);
+      const std::int64_t on_hand = stock.on_hand(Product::RedCells, group_at(g));
+      const std::int64_t surplus =
+          std::min(on_hand - surplus_keep(centre, k, spec), usable_units(stock, k, usable_until));
+      // Rounded down, so that a group too rare to use a whole unit in
+      // `short_days` is never short.
+      const auto low = static_cast<std::int64_t>(std::floor(spec.short_days * centre.usage_per_day[k]));
+      status.quantities[k] = surplus > 0 ? surplus : -std::max<std::int64_t>(0, low - on_hand);
+    }
+    ctx.send(w.coordinator_lp, w.lookahead, std::move(status));
+  }
+}
+
+// The coordinator's instruction: ship to `transfer.site`. Stock used since the
+// status is not shipped: the centre never goes below its own surplus level.
+void BloodModel::carry_out_transfer(Ctx& ctx, State& state, const Event& transfer) const {
+  const World& w = *world_;
+  const RebalancingSpec& spec = w.scenario.policy.rebalancing;
+  const Site& centre = w.sites[static_cast<std::size_t>(transfer.from)];
+  const Inventory& stock = state.sites[static_cast<std::size_t>(centre.local)].stock;
+  StockCounts wanted{};
+  for (std::size_t g = 0; g < kGroupCount; ++g) {
+    const std::size_t k = red_cells(g);
+    const std::int64_t spare = stock.on_hand(Product::RedCells, group_at(g)) - surplus_keep(centre, k, spec);
+    wanted[k] = std::clamp<std::int64_t>(spare, 0, transfer.quantities[k]);
+  }
+  state.rebalanced_units +=
+      ship(ctx, state, transfer.from, transfer.site, wanted, StockCounts{}, spec.min_remaining_shelf_days_on_arrival);
+}
+
+// The coordinator gathers the statuses of one evening (they all arrive at the
+// same tick, in sender order) and plans once it has every centre's.
+void BloodModel::coordinate(Ctx& ctx, State& state, const Event& event) const {
+  if (event.kind != Event::Kind::Status) return;  // the daily cycle is not the coordinator's
+  const World& w = *world_;
+  CoordinatorState& c = state.coordinator;
+  const kernel::Tick sent = ctx.now() - w.lookahead;
+  if (sent != c.collecting) {
+    c.collecting = sent;
+    c.received = 0;
+    for (auto& node : c.balance) node.fill(0);
+  }
+  auto& node = c.balance[static_cast<std::size_t>(w.rebalancing_node[static_cast<std::size_t>(event.from)])];
+  for (std::size_t g = 0; g < kGroupCount; ++g) node[g] = event.quantities[red_cells(g)];
+  if (++c.received == w.rebalancing_centres.size()) plan_transfers(ctx, c);
+}
+
+void BloodModel::plan_transfers(Ctx& ctx, CoordinatorState& c) const {
+  const World& w = *world_;
+  const std::size_t n = w.rebalancing_centres.size();
+  // Transfers planned earlier that the statuses cannot show yet: the source
+  // still held the units, or they had not reached the destination.
+  std::erase_if(c.expected, [&](const ExpectedTransfer& t) { return t.arrives <= c.collecting; });
+  for (const ExpectedTransfer& t : c.expected) {
+    const std::size_t g = static_cast<std::size_t>(t.kind % kGroupCount);
+    std::int64_t& from = c.balance[static_cast<std::size_t>(w.rebalancing_node[static_cast<std::size_t>(t.from)])][g];
+    std::int64_t& to = c.balance[static_cast<std::size_t>(w.rebalancing_node[static_cast<std::size_t>(t.to)])][g];
+    if (t.shipped > c.collecting && from > 0) from = std::max<std::int64_t>(0, from - t.units);
+    if (to < 0) to = std::min<std::int64_t>(0, to + t.units);
+  }
+  // One instruction per (source, destination), in a fixed order.
+  std::map<std::pair<int, int>, StockCounts> instructions;
+  RebalancingProblem problem;
+  problem.travel_minutes = w.rebalancing_minutes;
+  problem.cost_per_minute = w.scenario.policy.rebalancing.cost_per_minute;
+  for (std::size_t g = 0; g < kGroupCount; ++g) {
+    problem.surplus.assign(n, 0);
+    problem.shortfall.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      problem.surplus[i] = std::max<std::int64_t>(0, c.balance[i][g]);
+      problem.shortfall[i] = std::max<std::int64_t>(0, -c.balance[i][g]);
+    }
+    for (const PlannedTransfer& t : plan_rebalancing(problem)) {
+      const int from = w.rebalancing_centres[static_cast<std::size_t>(t.from)];
+      const int to = w.rebalancing_centres[static_cast<std::size_t>(t.to)];
+      instructions[{from, to}][red_cells(g)] += t.units;
+      const kernel::Tick shipped = ctx.now() + w.lookahead;
+      c.expected.push_back({from, to, red_cells(g), t.units, shipped, shipped + shipping_delay(from, to, shipped)});
+      c.planned_units += t.units;
+    }
+  }
+  for (const auto& [route, units] : instructions) {
+    const Site& source = w.sites[static_cast<std::size_t>(route.first)];
+    ctx.send(source.lp, w.lookahead, Event{Event::Kind::Transfer, route.second, route.first, false, units, {}});
   }
 }
 

@@ -9,6 +9,14 @@
 //   23:00 evening  — record stock, check for emergency appeals
 // and exchanges orders and shipments with its hub, which take at least the
 // network's shortest cross-LP travel time: the kernel's lookahead.
+//
+// With rebalancing on, one more LP, the national coordinator (the last LP),
+// plans transfers between centres: each planning evening every centre sends it
+// a status (red-cell surplus or shortfall per group); once it has them all it
+// solves a min-cost flow per group (blood/rebalancing.hpp) and sends each
+// centre with surplus a Transfer instruction, which that centre carries out as
+// an ordinary shipment. Everything goes through the kernel with delays of at
+// least the lookahead, so determinism holds for any thread count.
 #include <array>
 #include <cstdint>
 #include <deque>
@@ -54,6 +62,11 @@ struct Site {
   std::array<std::int64_t, kProductCount> standing_order_units{};
   std::uint64_t stream = 0;       // random stream id (from the name: common random numbers)
   int local = 0;                 // index among its LP's sites
+  // Blood bags (centres): no constraint when initial_bags < 0.
+  std::int64_t initial_bags = -1;
+  std::int64_t bag_reorder_point = 0;
+  std::int64_t bag_order_quantity = 0;
+  int bag_procurement_delay_days = 0;
 };
 
 // A leaf area with a donor pool.
@@ -109,6 +122,15 @@ struct World {
   TransportNetwork network{0, {}};
   kernel::Tick lookahead = kTicksPerDay;
   std::size_t lp_count = 0;
+  // Rebalancing (only when the scenario enables it). The coordinator's nodes
+  // are the centres, in site order; travel minutes between them, node x node.
+  static constexpr kernel::LpId kNoCoordinator = static_cast<kernel::LpId>(-1);
+  kernel::LpId coordinator_lp = kNoCoordinator;
+  std::vector<int> rebalancing_centres;   // node -> centre site
+  std::vector<int> rebalancing_node;      // site -> node, or -1
+  std::vector<double> rebalancing_minutes;
+
+  bool rebalancing() const noexcept { return coordinator_lp != kNoCoordinator; }
 
   kernel::Tick travel_ticks(int from, int to) const;
 };
@@ -120,12 +142,15 @@ struct ShipmentLine {
 };
 
 struct BloodEvent {
-  enum class Kind : std::uint8_t { Morning, Demand, Review, Evening, Order, Shipment };
+  // Status: a centre to the coordinator; Transfer: the coordinator to a centre with surplus.
+  enum class Kind : std::uint8_t { Morning, Demand, Review, Evening, Order, Shipment, Status, Transfer };
   Kind kind = Kind::Morning;
-  std::int32_t site = -1;        // Order: the supplier; Shipment: the destination
-  std::int32_t from = -1;        // Order: who orders; Shipment: who sent it
+  std::int32_t site = -1;        // Order: the supplier; Shipment, Transfer: the destination
+  std::int32_t from = -1;        // Order: who orders; Shipment: who sent it; Status: who reports; Transfer: who ships
   bool produced_on_arrival = false;  // an external supplier's delivery
-  StockCounts quantities{};      // Order: units wanted; Shipment: units of the order it answers
+  // Order: units wanted; Shipment: units of the order it answers; Transfer:
+  // units to ship; Status: at the red-cell kinds, + surplus / - shortfall.
+  StockCounts quantities{};
   std::vector<ShipmentLine> lines;
 };
 
@@ -141,6 +166,8 @@ struct SiteState {
   std::array<std::deque<PendingRequest>, kStockKinds> backlog;  // hospitals: elective requests waiting
   std::array<std::int64_t, kGroupCount> platelet_donations{};  // centres: donations waiting to make a pool
   DayNumber last_appeal = -1'000'000;
+  std::int64_t bags = -1;                                   // centres: bags in stock (< 0: unconstrained)
+  std::deque<std::pair<DayNumber, std::int64_t>> bag_deliveries;  // (arrival day, bags) on order
 };
 
 struct LeafState {
@@ -153,6 +180,25 @@ struct TestingBatch {
   DayNumber collected;
   int centre;
   std::array<std::int64_t, kGroupCount> donations;
+};
+
+// A transfer the coordinator asked for, which the centres' statuses may not
+// show yet (the source still holds the units, or the destination lacks them).
+struct ExpectedTransfer {
+  int from = 0, to = 0;          // sites
+  std::size_t kind = 0;          // stock_index
+  std::int64_t units = 0;
+  kernel::Tick shipped = 0;      // when the source receives the instruction
+  kernel::Tick arrives = 0;
+};
+
+// The national coordinator's LP state (empty in every other LP).
+struct CoordinatorState {
+  kernel::Tick collecting = -1;  // when the statuses being gathered were sent
+  std::size_t received = 0;
+  std::vector<std::array<std::int64_t, kGroupCount>> balance;  // node x group: + surplus, - shortfall
+  std::vector<ExpectedTransfer> expected;
+  std::int64_t planned_units = 0;
 };
 
 struct InTransit {
@@ -176,6 +222,9 @@ struct LpState {
   double issued_age_days_sum = 0;
   std::int64_t appeals = 0;
   std::vector<std::pair<int, DayNumber>> appeal_log;  // (centre site, first day)
+  std::int64_t sessions_short_of_bags = 0;  // sessions whose capacity bags cut
+  std::int64_t rebalanced_units = 0;        // units this LP's centres shipped on the coordinator's instructions
+  CoordinatorState coordinator;
 };
 
 class BloodModel {
@@ -192,16 +241,26 @@ class BloodModel {
   void expire(State& state, kernel::LpId lp, DayNumber day) const;
   void finish_testing(State& state, DayNumber day) const;
   void hold_sessions(State& state, kernel::LpId lp, DayNumber day) const;
+  void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;
   void demand(State& state, kernel::LpId lp, DayNumber day) const;
   void serve_hospital(State& state, const Site& site, DayNumber day) const;
   void review(Ctx& ctx, State& state, DayNumber day) const;
   void evening(Ctx& ctx, State& state, DayNumber day) const;
-  void fill_order(Ctx& ctx, State& state, const Event& order, DayNumber day) const;
+  void fill_order(Ctx& ctx, State& state, const Event& order) const;
   void receive(State& state, const Event& shipment, DayNumber day) const;
-  // Takes `wanted` from `from`'s stock (units usable on arrival) and sends it to
-  // `to`; `answers` is the order this shipment answers (may be all zero).
-  void ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted, const StockCounts& answers,
-            DayNumber day) const;
+  // Takes `wanted` from `from`'s stock (units usable `min_remaining_days` after
+  // arrival) and sends it to `to`; `answers` is the order this shipment answers
+  // (may be all zero). Returns the units sent.
+  std::int64_t ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted, const StockCounts& answers,
+                    int min_remaining_days) const;
+  // Ticks from `departure` until a shipment from `from` reaches `to`.
+  kernel::Tick shipping_delay(int from, int to, kernel::Tick departure) const;
+  // Rebalancing: the centres' side.
+  void send_status(Ctx& ctx, const State& state, DayNumber day) const;
+  void carry_out_transfer(Ctx& ctx, State& state, const Event& transfer) const;
+  // Rebalancing: the coordinator's side.
+  void coordinate(Ctx& ctx, State& state, const Event& event) const;
+  void plan_transfers(Ctx& ctx, CoordinatorState& coordinator) const;
   double appeal_factor(const State& state, const Site& centre, DayNumber day, double peak) const;
   std::int64_t& measure(State& state, Measure m, DayNumber day, int area, std::size_t kind) const;
 

@@ -24,6 +24,7 @@ struct RunResult {
   std::vector<DriveRecord> drives;
   double issued_age_days_sum = 0;
   std::int64_t appeals = 0;
+  std::int64_t sessions_short_of_bags = 0;
   kernel::RunStatistics kernel;
   std::uint64_t trace_hash = 0;
   double wall_seconds = 0;

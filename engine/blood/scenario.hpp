@@ -36,6 +36,13 @@ struct CentreSpec {
   double reserve_days = 5.0;       // a hub ships to others only stock beyond this many days of its own usage
   double surplus_days = 14.0;      // a provincial centre sends red cells and plasma beyond this many days of usage to its hub
   double initial_stock_days = 7.0;
+  // Optional constraint: blood bags. A donation needs one bag; sessions
+  // register no more donors than the centre has bags. Procurement delays are a
+  // named risk (seed 004). bag_stock < 0 means bags never run out.
+  std::int64_t bag_stock = -1;
+  std::int64_t bag_reorder_point = 0;       // order when bags in stock + on order fall to this
+  std::int64_t bag_order_quantity = 0;      // bags per procurement order
+  int bag_procurement_delay_days = 30;      // from ordering to delivery
 };
 
 // A hospital blood bank. Requests come from the population it serves.
@@ -146,11 +153,25 @@ struct DemandSpec {
   int max_wait_days = 3;            // elective requests wait this long, then are lost
 };
 
+// Rebalancing across regions: a national coordinator gathers every centre's
+// red-cell surplus and shortfall each planning evening and tells centres with
+// surplus to ship to centres short of the same group (cheapest routes first,
+// oldest usable units first). Off by default: centres then only deal with their hub.
+struct RebalancingSpec {
+  bool enabled = false;
+  int every_days = 1;                          // planning period: every this many days, from the first
+  double surplus_days = 10;                    // red cells beyond this many days of a centre's usage are surplus
+  double short_days = 3;                       // a centre with less than this many days of usage is short
+  int min_remaining_shelf_days_on_arrival = 7; // units shipped must be usable this long after arrival
+  double cost_per_minute = 1;                  // cost of moving one unit for one minute (only ratios matter)
+};
+
 struct PolicySpec {
   IssuePolicy issue = IssuePolicy::Fifo;
   bool substitution = true;
   bool hub_supply = true;           // centres reorder from their hub
   int min_remaining_shelf_days = 3; // shipments only carry units usable this long after arrival
+  RebalancingSpec rebalancing;
 };
 
 struct Scenario {

@@ -47,6 +47,7 @@ class WorldBuilder {
     add_demand();
     add_campaigns();
     add_sessions();
+    add_coordinator();
     return w_;
   }
 
@@ -79,6 +80,10 @@ class WorldBuilder {
       s.order_up_to_days = c.order_up_to_days;
       s.reserve_days = c.reserve_days;
       s.surplus_days = c.surplus_days;
+      s.initial_bags = c.bag_stock;
+      s.bag_reorder_point = c.bag_reorder_point;
+      s.bag_order_quantity = c.bag_order_quantity;
+      s.bag_procurement_delay_days = c.bag_procurement_delay_days;
       s.stream = name_stream("centre", c.name);
       add_site(std::move(s));
     }
@@ -302,6 +307,39 @@ class WorldBuilder {
     }
   }
 
+  // Rebalancing: one more LP, after all the others, for the national
+  // coordinator; it holds no sites, leaves, sessions or measures.
+  void add_coordinator() {
+    const RebalancingSpec& spec = sc().policy.rebalancing;
+    if (!spec.enabled) return;
+    if (spec.every_days < 1) throw std::invalid_argument("rebalancing: every_days must be at least 1");
+    if (!(spec.short_days >= 0) || !(spec.surplus_days >= spec.short_days))
+      throw std::invalid_argument("rebalancing: need 0 <= short_days <= surplus_days");
+    if (spec.min_remaining_shelf_days_on_arrival < 0)
+      throw std::invalid_argument("rebalancing: min_remaining_shelf_days_on_arrival must not be negative");
+    if (!std::isfinite(spec.cost_per_minute) || spec.cost_per_minute < 0)
+      throw std::invalid_argument("rebalancing: cost_per_minute must be a finite number >= 0");
+    w_->rebalancing_node.assign(w_->sites.size(), -1);
+    for (std::size_t i = 0; i < w_->sites.size(); ++i) {
+      if (w_->sites[i].kind != SiteKind::Centre) continue;
+      w_->rebalancing_node[i] = static_cast<int>(w_->rebalancing_centres.size());
+      w_->rebalancing_centres.push_back(static_cast<int>(i));
+    }
+    const std::size_t n = w_->rebalancing_centres.size();
+    w_->rebalancing_minutes.assign(n * n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j)
+        w_->rebalancing_minutes[i * n + j] =
+            w_->network.travel_minutes(w_->rebalancing_centres[i], w_->rebalancing_centres[j]);
+    }
+    w_->coordinator_lp = static_cast<kernel::LpId>(w_->lp_count++);
+    w_->lp_sites.emplace_back();
+    w_->lp_leaves.emplace_back();
+    w_->lp_areas.emplace_back();
+    w_->lp_area_row.emplace_back(w_->area_names.size(), -1);
+    w_->sessions_by_lp.emplace_back();
+  }
+
   std::shared_ptr<World> w_;
   std::unordered_map<std::string, int> area_ids_, site_ids_;
   std::unordered_map<int, int> leaf_of_area_;
@@ -342,6 +380,7 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
       const Site& site = world.sites[static_cast<std::size_t>(site_index)];
       SiteState ss;
       ss.random = kernel::RandomStream(seed, site.stream);
+      ss.bags = site.initial_bags;
       const double days = site.kind == SiteKind::Hospital ? sc.hospitals[static_cast<std::size_t>(site_index) - sc.centres.size()].initial_stock_days
                                                           : sc.centres[static_cast<std::size_t>(site_index)].initial_stock_days;
       // Initial stock: `days` of usage, ages spread evenly over the first half of the shelf life.
@@ -362,6 +401,7 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
       st.sites.push_back(std::move(ss));
     }
   }
+  if (world.rebalancing()) states[world.coordinator_lp].coordinator.balance.assign(world.rebalancing_centres.size(), {});
   return states;
 }
 

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -117,16 +118,26 @@ std::string where_text(const toml::node& node) {
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -285,7 +296,8 @@ const toml::table* read_table(const toml::node& node, const std::string& path, c
   }
   for (auto&& [key, value] : *table) {
     const std::string key_path = join(path, key.str());
-    const auto field = std::find_if(schema.begin(), schema.end(), [&](const Field<T>& f) { return f.key == key.str(); });
+    const auto field =
+        std::find_if(schema.begin(), schema.end(), [&](const Field<T>& f) { return f.key == key.str(); });
     if (field == schema.end()) {
       std::vector<std::string_view> allowed;
       for (const Field<T>& f : schema) allowed.push_back(f.key);
@@ -304,9 +316,11 @@ const toml::table* read_table(const toml::node& node, const std::string& path, c
 
 template <class T, class M>
 Field<T> integer(std::string_view key, M T::*member, Range r, Need need = Need::Optional) {
-  return {key, "an integer", [member, r](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+  return {key, "an integer",
+          [member, r](const toml::node& n, const std::string& path, T& out, Issues& issues) {
             if (const auto x = get_integer(n, path, r, issues)) out.*member = static_cast<M>(*x);
-          }, need};
+          },
+          need};
 }
 
 template <class T>
@@ -323,9 +337,11 @@ Field<T> share(std::string_view key, double T::*member) {
 
 template <class T>
 Field<T> text(std::string_view key, std::string T::*member, Need need = Need::Optional) {
-  return {key, "a string", [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+  return {key, "a string",
+          [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
             if (const auto* s = get_string(n, path, issues)) out.*member = *s;
-          }, need};
+          },
+          need};
 }
 
 template <class T>
@@ -341,9 +357,11 @@ Field<T> flag(std::string_view key, bool T::*member) {
 
 template <class T>
 Field<T> date(std::string_view key, DayNumber T::*member, Need need = Need::Optional) {
-  return {key, "a date (YYYY-MM-DD)", [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+  return {key, "a date (YYYY-MM-DD)",
+          [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
             if (const auto day = get_date(n, path, issues)) out.*member = *day;
-          }, need};
+          },
+          need};
 }
 
 // An array of exactly N numbers; `hint` says what the elements stand for.
@@ -352,7 +370,8 @@ Field<T> numbers(std::string_view key, std::array<double, N> T::*member, Range r
                  bool sum_to_one = false) {
   return {key, "an array", [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
             const auto* array = n.as_array();
-            const std::string expected = "expected an array of " + std::to_string(N) + " numbers (" + std::string(hint) + ")";
+            const std::string expected =
+                "expected an array of " + std::to_string(N) + " numbers (" + std::string(hint) + ")";
             if (!array) return issues.at(&n, path, expected + ", got " + type_name(n));
             if (array->size() != N) {
               return issues.at(&n, path, expected + ", got " + std::to_string(array->size()) + " elements");
@@ -373,30 +392,39 @@ Field<T> shares(std::string_view key, std::array<double, 3> T::*member, std::str
   return numbers(key, member, kShare, hint, true);
 }
 
-// A table with some of `labels` as keys; `read` handles one value at index i.
+// A table with some of `labels` as keys; `read` handles one value at index
+// i. Returns whether `n` was a table with known labels only.
 template <class Labels, class Read>
-void read_labelled(const toml::node& n, const std::string& path, const Labels& labels, std::string_view what,
+bool read_labelled(const toml::node& n, const std::string& path, const Labels& labels, std::string_view what,
                    Issues& issues, Read read) {
   const auto* table = n.as_table();
-  if (!table) return issues.at(&n, path, "expected a table of " + std::string(what) + ", got " + type_name(n));
+  if (!table) {
+    issues.at(&n, path, "expected a table of " + std::string(what) + ", got " + type_name(n));
+    return false;
+  }
+  bool known = true;
   for (auto&& [key, value] : *table) {
     const auto it = std::find(labels.begin(), labels.end(), key.str());
     const std::string key_path = join(path, key.str());
     if (it == labels.end()) {
       issues.at_key(key, value, key_path, "unknown " + std::string(what) + "; expected one of " + one_of(labels));
+      known = false;
     } else {
       read(static_cast<std::size_t>(it - labels.begin()), value, key_path);
     }
   }
+  return known;
 }
 
 // Product -> integer (units, days). Products left out keep their value.
 template <class T, class E>
 Field<T> per_product(std::string_view key, std::array<E, blood::kProductCount> T::*member, Range r) {
-  return {key, "a table of product -> integer", [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+  return {key, "a table of product -> integer",
+          [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
             read_labelled(n, path, blood::kProductNames, "product", issues,
                           [&](std::size_t i, const toml::node& value, const std::string& key_path) {
-                            if (const auto x = get_integer(value, key_path, r, issues)) (out.*member)[i] = static_cast<E>(*x);
+                            if (const auto x = get_integer(value, key_path, r, issues))
+                              (out.*member)[i] = static_cast<E>(*x);
                           });
           }};
 }
@@ -404,20 +432,19 @@ Field<T> per_product(std::string_view key, std::array<E, blood::kProductCount> T
 // Blood group -> share; groups left out have share 0; the whole must sum to 1.
 template <class T>
 Field<T> group_shares(std::string_view key, std::array<double, blood::kGroupCount> T::*member) {
-  return {key, "a table of blood group -> share", [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+  return {key, "a table of blood group -> share",
+          [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
             std::array<double, blood::kGroupCount> values{};
-            bool ok = n.is_table();
-            read_labelled(n, path, blood::kGroupLabels, "blood group", issues,
-                          [&](std::size_t i, const toml::node& value, const std::string& key_path) {
-                            const auto x = get_number(value, key_path, kShare, issues);
-                            ok = ok && x.has_value();
-                            values[i] = x.value_or(0);
-                          });
-            // A table with unknown labels is reported above; its sum would only add noise.
-            ok = ok && std::all_of(n.as_table()->begin(), n.as_table()->end(), [](auto&& kv) {
-                   return blood::parse_group(kv.first.str()).has_value();
-                 });
-            if (ok && sums_to_one(values, n, path, issues)) out.*member = values;
+            bool values_ok = true;
+            const bool labels_ok =
+                read_labelled(n, path, blood::kGroupLabels, "blood group", issues,
+                              [&](std::size_t i, const toml::node& value, const std::string& key_path) {
+                                const auto x = get_number(value, key_path, kShare, issues);
+                                values_ok = values_ok && x.has_value();
+                                values[i] = x.value_or(0);
+                              });
+            // The sum of a table with reported problems would only add noise.
+            if (labels_ok && values_ok && sums_to_one(values, n, path, issues)) out.*member = values;
           }};
 }
 
@@ -478,9 +505,11 @@ Field<T> names(std::string_view key, std::vector<std::string> T::*member) {
 template <class T, class S>
 Field<T> nested(std::string_view key, S T::*member, const Schema<S>& schema, Need need = Need::Optional,
                 std::string_view what = "a table") {
-  return {key, what, [member, &schema](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+  return {key, what,
+          [member, &schema](const toml::node& n, const std::string& path, T& out, Issues& issues) {
             read_table(n, path, schema, out.*member, issues);
-          }, need};
+          },
+          need};
 }
 
 // Keys read by code outside the schema (they still count as allowed).
@@ -525,7 +554,8 @@ std::vector<Located<S>> read_entries(const toml::node& node, const std::string& 
 
 template <class T, class S>
 Field<T> entries(std::string_view key, std::vector<Located<S>>& into, const Schema<S>& schema) {
-  return {key, "an array of tables", [&into, &schema](const toml::node& n, const std::string& path, T&, Issues& issues) {
+  return {key, "an array of tables",
+          [&into, &schema](const toml::node& n, const std::string& path, T&, Issues& issues) {
             into = read_entries(n, path, schema, issues);
           }};
 }
@@ -575,7 +605,12 @@ const Schema<CentreSpec>& centre_schema() {
       text("hub", &C::hub),
       number("order_up_to_days", &C::order_up_to_days, kDays),
       number("reserve_days", &C::reserve_days, kDays),
+      number("surplus_days", &C::surplus_days, kDays),
       number("initial_stock_days", &C::initial_stock_days, kDays),
+      integer("bag_stock", &C::bag_stock, {-1, kMaxUnits}),  // -1: bags never run out
+      integer("bag_reorder_point", &C::bag_reorder_point, {0, kMaxUnits}),
+      integer("bag_order_quantity", &C::bag_order_quantity, {0, kMaxUnits}),
+      integer("bag_procurement_delay_days", &C::bag_procurement_delay_days, kDays),
   };
   return schema;
 }
@@ -590,8 +625,10 @@ const Schema<HospitalSpec>& hospital_schema() {
       number("order_up_to_days", &H::order_up_to_days, kDays),
       per_product("reorder_point_units", &H::reorder_point_units, {0, kMaxUnits}),
       per_product("order_up_to_units", &H::order_up_to_units, {0, kMaxUnits}),
+      per_product("standing_order_units", &H::standing_order_units, {0, kMaxUnits}),
       number("initial_stock_days", &H::initial_stock_days, kDays),
-      integer("external_lead_time_days", &H::external_lead_time_days, kDays),
+      // An order placed at the day-t review is on the shelf on day t + lead time: at least 1.
+      integer("external_lead_time_days", &H::external_lead_time_days, {1, kMaxDays}),
   };
   return schema;
 }
@@ -718,7 +755,10 @@ const Schema<ProductDemandSpec>& product_demand_schema() {
       number("per_1000_population_per_year", &P::per_1000_population_per_year, {0, 1e6}),
       number("fixed_per_day", &P::fixed_per_day, {0, kMaxRate}),
       choice<P, D>("distribution", &P::distribution,
-                   {{"poisson", D::Poisson}, {"negative_binomial", D::NegativeBinomial}, {"gamma", D::Gamma}}),
+                   {{"poisson", D::Poisson},
+                    {"negative_binomial", D::NegativeBinomial},
+                    {"gamma", D::Gamma},
+                    {"deterministic", D::Deterministic}}),
       number("dispersion", &P::dispersion, {0, 1e6}),
   };
   return schema;
@@ -847,9 +887,13 @@ class ScenarioReader {
     const std::string& name = node->get();
     const std::string path = e.path + ".name";
     if (name.empty()) return issues_.at(node, path, "expected a non-empty name");
-    if (name == reserved) return issues_.at(node, path, "the name " + quote_name(name) + " is reserved for the outside supplier");
+    if (name == reserved)
+      return issues_.at(node, path, "the name " + quote_name(name) + " is reserved for the outside supplier");
     const auto [it, fresh] = seen.emplace(name, node);
-    if (!fresh) issues_.at(node, path, "duplicate " + std::string(kind) + " name " + quote_name(name) + " (first at " + where_text(*it->second) + ")");
+    if (!fresh)
+      issues_.at(node, path,
+                 "duplicate " + std::string(kind) + " name " + quote_name(name) + " (first at " +
+                     where_text(*it->second) + ")");
   }
 
   template <class S>
@@ -887,14 +931,16 @@ class ScenarioReader {
   template <class S>
   void require_nonempty(const Located<S>& e, std::string_view key, std::string_view what) {
     const std::string* value = e.given_string(key);
-    if (value && value->empty()) issues_.at(e.node(key), join(e.path, key), "expected " + std::string(what) + ", got an empty string");
+    if (value && value->empty())
+      issues_.at(e.node(key), join(e.path, key), "expected " + std::string(what) + ", got an empty string");
   }
 
   template <class S>
   void check_area_ref(const Located<S>& e, std::string_view key) {
     const std::string* name = reference(e, key);
     if (name && !area_index_.contains(*name)) {
-      issues_.at(e.node(key), join(e.path, key), "unknown area " + quote_name(*name) + "; expected the name of an [[area]]");
+      issues_.at(e.node(key), join(e.path, key),
+                 "unknown area " + quote_name(*name) + "; expected the name of an [[area]]");
     }
   }
 
@@ -908,8 +954,9 @@ class ScenarioReader {
     if (hospital_index_.contains(*name)) {
       issues_.at(e.node(key), path, quote_name(*name) + " is a hospital; expected the name of a [[centre]]");
     } else {
-      issues_.at(e.node(key), path, "unknown " + std::string(hospital_ok ? "site " : "centre ") + quote_name(*name) +
-                                        "; expected the name of a [[centre]]" + (hospital_ok ? " or [[hospital]]" : ""));
+      issues_.at(e.node(key), path,
+                 "unknown " + std::string(hospital_ok ? "site " : "centre ") + quote_name(*name) +
+                     "; expected the name of a [[centre]]" + (hospital_ok ? " or [[hospital]]" : ""));
     }
     return false;
   }
@@ -923,11 +970,13 @@ class ScenarioReader {
     const auto last = end ? date_value(*end) : std::nullopt;
     if (!first || !last) return;
     if (*last < *first) {
-      return issues_.at(end, "end", "expected end >= start (" + blood::iso_date(*first) + "), got " + blood::iso_date(*last));
+      return issues_.at(end, "end",
+                        "expected end >= start (" + blood::iso_date(*first) + "), got " + blood::iso_date(*last));
     }
     if (*last - *first + 1 > kMaxDays) {
-      return issues_.at(end, "end", "the simulated period is " + std::to_string(*last - *first + 1) +
-                                        " days long; the limit is " + show(kMaxDays) + " days");
+      return issues_.at(end, "end",
+                        "the simulated period is " + std::to_string(*last - *first + 1) + " days long; the limit is " +
+                            show(kMaxDays) + " days");
     }
     period_ = Window{*first, *last, "the simulated period"};
   }
@@ -988,7 +1037,8 @@ class ScenarioReader {
       text += quote_name(areas_[*it].spec.name) + " -> ";
     }
     const auto& last = areas_[walk.back()];
-    issues_.at(last.node("parent"), last.path + ".parent", "parent cycle: " + text + quote_name(areas_[closing].spec.name));
+    issues_.at(last.node("parent"), last.path + ".parent",
+               "parent cycle: " + text + quote_name(areas_[closing].spec.name));
   }
 
   void check_leaves_reach_centres() {
@@ -1000,7 +1050,8 @@ class ScenarioReader {
     for (std::size_t i = 0; i < areas_.size(); ++i) {
       if (!has_child[i] && !reach[i]) {
         issues_.at(areas_[i].table, areas_[i].path + ".centre",
-                   "leaf area " + quote_name(areas_[i].spec.name) + " reaches no centre; give it, or an area above it, a centre");
+                   "leaf area " + quote_name(areas_[i].spec.name) +
+                       " reaches no centre; give it, or an area above it, a centre");
       }
     }
   }
@@ -1096,8 +1147,9 @@ class ScenarioReader {
       } else if (check_site_ref(c, "hub", false)) {
         const CentreSpec& target = centres_[centre_index_.at(*hub)].spec;
         if (!target.hub.empty()) {
-          issues_.at(c.node("hub"), path, quote_name(*hub) + " is not a hub (it is supplied by " + quote_name(target.hub) +
-                                              "); expected a centre without a hub");
+          issues_.at(c.node("hub"), path,
+                     quote_name(*hub) + " is not a hub (it is supplied by " + quote_name(target.hub) +
+                         "); expected a centre without a hub");
         }
       }
     }
@@ -1115,8 +1167,8 @@ class ScenarioReader {
         if (big_s > 0 && s > big_s) {
           const std::string key = "reorder_point_units." + std::string(blood::kProductNames[p]);
           issues_.at(h.node("reorder_point_units"), h.path + "." + key,
-                     "expected reorder_point_units (s = " + std::to_string(s) + ") <= order_up_to_units (S = " +
-                         std::to_string(big_s) + ")");
+                     "expected reorder_point_units (s = " + std::to_string(s) +
+                         ") <= order_up_to_units (S = " + std::to_string(big_s) + ")");
         }
       }
     }
@@ -1129,25 +1181,30 @@ class ScenarioReader {
       const bool from_ok = check_site_ref(l, "from", true);
       const bool to_ok = check_site_ref(l, "to", true);
       if (from_ok && to_ok && l.spec.from == l.spec.to) {
-        issues_.at(l.node("to"), l.path + ".to", "a link joins two different sites; both ends are " + quote_name(l.spec.to));
+        issues_.at(l.node("to"), l.path + ".to",
+                   "a link joins two different sites; both ends are " + quote_name(l.spec.to));
       }
     }
   }
 
   // -- sessions and campaigns -------------------------------------------------
 
-  void check_session(Located<SessionSpec>& s, const std::optional<Window>& window, const Located<CampaignSpec>* campaign) {
+  void check_session(Located<SessionSpec>& s, const std::optional<Window>& window,
+                     const Located<CampaignSpec>* campaign) {
     require_nonempty(s, "area", "an area name");
     check_area_ref(s, "area");
     if (campaign) check_campaign_covers(s, *campaign);
     const bool has_date = s.table->contains("date"), has_weekdays = s.table->contains("weekdays");
     if (has_date && has_weekdays) {
-      issues_.at(s.node("weekdays"), s.path + ".weekdays", "give either date (one drive) or weekdays (recurring), not both");
+      issues_.at(s.node("weekdays"), s.path + ".weekdays",
+                 "give either date (one drive) or weekdays (recurring), not both");
     } else if (!has_date && !has_weekdays) {
-      issues_.at(s.table, s.path + ".date", "required key is missing; expected date (one drive) or weekdays (recurring)");
+      issues_.at(s.table, s.path + ".date",
+                 "required key is missing; expected date (one drive) or weekdays (recurring)");
     } else if (has_date) {
       for (const std::string_view key : {"from", "to"}) {
-        if (s.table->contains(key)) issues_.at(s.node(key), join(s.path, key), "from/to apply only to recurring sessions (weekdays)");
+        if (s.table->contains(key))
+          issues_.at(s.node(key), join(s.path, key), "from/to apply only to recurring sessions (weekdays)");
       }
       dated(s, "date", window);
     } else if (window) {
@@ -1160,7 +1217,8 @@ class ScenarioReader {
     const auto from = s.table->contains("from") ? dated(s, "from", window) : window.first;
     const auto to = s.table->contains("to") ? dated(s, "to", window) : window.last;
     if (from && to && *to < *from) {
-      issues_.at(s.node("to"), s.path + ".to", "expected to >= from (" + blood::iso_date(*from) + "), got " + blood::iso_date(*to));
+      issues_.at(s.node("to"), s.path + ".to",
+                 "expected to >= from (" + blood::iso_date(*from) + "), got " + blood::iso_date(*to));
     }
     if (from) s.spec.from = *from;
     if (to) s.spec.to = *to;
@@ -1200,7 +1258,8 @@ class ScenarioReader {
     for (std::size_t k = 0; areas && k < areas->size(); ++k) {
       const auto* name = areas->get(k)->as_string();
       if (name && !area_index_.contains(name->get())) {
-        issues_.at(name, indexed(c.path + ".areas", k), "unknown area " + quote_name(name->get()) + "; expected the name of an [[area]]");
+        issues_.at(name, indexed(c.path + ".areas", k),
+                   "unknown area " + quote_name(name->get()) + "; expected the name of an [[area]]");
       }
     }
   }
@@ -1209,9 +1268,10 @@ class ScenarioReader {
     const auto& t = scenario_.turnout;
     if (t.regular_after_donations < t.repeat_after_donations) {
       const toml::node* regular = root_.at_path("turnout.regular_after_donations").node();
-      issues_.at(regular ? regular : root_.at_path("turnout.repeat_after_donations").node(), "turnout.regular_after_donations",
-                 "expected regular_after_donations >= repeat_after_donations (" + std::to_string(t.repeat_after_donations) +
-                     "), got " + std::to_string(t.regular_after_donations));
+      issues_.at(regular ? regular : root_.at_path("turnout.repeat_after_donations").node(),
+                 "turnout.regular_after_donations",
+                 "expected regular_after_donations >= repeat_after_donations (" +
+                     std::to_string(t.repeat_after_donations) + "), got " + std::to_string(t.regular_after_donations));
     }
   }
 
@@ -1290,11 +1350,16 @@ std::optional<std::size_t> invalid_utf8(std::string_view text) {
     const unsigned c = byte(i);
     std::size_t length = 0;
     unsigned low = 0x80, high = 0xBF;  // allowed range of the second byte
-    if (c < 0x80) length = 1;
-    else if (c >= 0xC2 && c <= 0xDF) length = 2;
-    else if (c >= 0xE0 && c <= 0xEF) length = 3, low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) length = 4, low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
-    else return i;
+    if (c < 0x80)
+      length = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      length = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      length = 3, low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+      length = 4, low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+    else
+      return i;
     for (std::size_t k = 1; k < length; ++k) {
       const unsigned b = byte(i + k);
       if (b < (k == 1 ? low : 0x80u) || b > (k == 1 ? high : 0xBFu)) return i;
@@ -1364,9 +1429,7 @@ std::optional<std::size_t> too_deep_key(std::string_view text) {
   return std::nullopt;
 }
 
-std::string size_limit_text() {
-  return "the limit is " + std::to_string(kMaxScenarioFileBytes) + " bytes (16 MiB)";
-}
+std::string size_limit_text() { return "the limit is " + std::to_string(kMaxScenarioFileBytes) + " bytes (16 MiB)"; }
 
 // Guards that keep the parser away from inputs it handles badly.
 bool plausible_text(std::string_view text, const std::string& label, Issues& issues) {
@@ -1413,14 +1476,22 @@ std::optional<std::string> read_file(const fs::path& path, std::string& problem)
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
-  // One byte more than expected tells whether the file grew since file_size.
-  std::string text(error ? kMaxScenarioFileBytes + 1 : static_cast<std::size_t>(size) + 1, '\0');
-  if (in) in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (!in && !in.eof()) {
-    problem = "cannot read " + name + ": permission denied or I/O error";
+  if (!in) {
+    problem = "cannot read " + name + ": permission denied";
     return std::nullopt;
   }
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  // Reads in chunks, stopping past the limit in case the file grew since file_size.
+  std::string text;
+  text.reserve(error ? 0 : static_cast<std::size_t>(size));
+  std::array<char, 1 << 16> chunk{};
+  while (in && text.size() <= kMaxScenarioFileBytes) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) {
+    problem = "cannot read " + name + ": I/O error";
+    return std::nullopt;
+  }
   return text;
 }
 
@@ -1430,7 +1501,8 @@ std::optional<std::string> read_file(const fs::path& path, std::string& problem)
 enum class Scope { Root, Campaign, Plain };
 
 bool named_array(Scope scope, std::string_view key) {
-  if (scope == Scope::Root) return key == "area" || key == "centre" || key == "hospital" || key == "session" || key == "campaign";
+  if (scope == Scope::Root)
+    return key == "area" || key == "centre" || key == "hospital" || key == "session" || key == "campaign";
   return scope == Scope::Campaign && key == "session";
 }
 
@@ -1528,8 +1600,9 @@ class Merger {
     if (!flag->is_boolean()) {
       issues_.at(flag, path + ".remove", "expected a boolean (true deletes the entry), got " + type_name(*flag));
     } else if ((remove = flag->as_boolean()->get()) && !known) {
-      issues_.at(flag, path + ".remove", "no entry named " + quote_name(entry.get_as<std::string>("name")->get()) +
-                                             " to remove in the files this one extends");
+      issues_.at(flag, path + ".remove",
+                 "no entry named " + quote_name(entry.get_as<std::string>("name")->get()) +
+                     " to remove in the files this one extends");
     }
     entry.erase("remove");
     return remove;
@@ -1596,7 +1669,8 @@ class Loader {
     if (const toml::node* extends = document.get("extends")) {
       const auto* base = extends->as_string();
       if (!base) {
-        issues_.at(extends, "extends", "expected a string (a file path relative to this file), got " + type_name(*extends));
+        issues_.at(extends, "extends",
+                   "expected a string (a file path relative to this file), got " + type_name(*extends));
         return std::nullopt;
       }
       chain_.push_back(identity);
@@ -1635,7 +1709,6 @@ std::string describe(const std::vector<ScenarioIssue>& issues) {
   }
   return text;
 }
-
 
 }  // namespace
 

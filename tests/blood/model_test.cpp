@@ -161,5 +161,27 @@ TEST(Model, AppealsGoOutWhenStockIsLowAndRaiseCollections) {
   EXPECT_GT(compute_kpis(appealing).collected, compute_kpis(quiet).collected);
 }
 
+TEST(Model, BagsLimitCollectionsUntilTheDelayedProcurementArrives) {
+  Scenario s = testing::three_provinces(120);
+  const Kpis unconstrained = compute_kpis(run_scenario(s));
+  for (CentreSpec& c : s.centres) {
+    c.bag_stock = 300;
+    c.bag_reorder_point = 200;
+    c.bag_order_quantity = 2'000;
+    c.bag_procurement_delay_days = 45;
+  }
+  const RunResult r = run_scenario(s);
+  const Kpis k = compute_kpis(r);
+  EXPECT_GT(r.sessions_short_of_bags, 0);
+  EXPECT_LT(k.collected, unconstrained.collected);
+  // Until the first order arrives (day 45) each centre can collect at most its 300 bags.
+  std::int64_t early = 0;
+  for (int d = 0; d < 45; ++d)
+    for (int a = 0; a < r.measures.areas(); ++a)
+      for (std::size_t g = 0; g < kGroupCount; ++g) early += r.measures.collected(d, a, group_at(g));
+  EXPECT_LE(early, 3 * 300);
+  EXPECT_GT(early, 3 * 250);  // and they do use them
+}
+
 }  // namespace
 }  // namespace giotmau::blood

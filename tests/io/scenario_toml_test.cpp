@@ -6,9 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -22,11 +21,11 @@ using blood::day_number;
 class TempDir {
  public:
   TempDir() {
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            ("giotmau_io_test_" + std::to_string(stamp) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
+    // ctest may run test processes side by side: the name must be new.
+    std::random_device random;
+    do {
+      path_ = fs::temp_directory_path() / ("giotmau_io_test_" + std::to_string(random()) + std::to_string(random()));
+    } while (!fs::create_directory(path_));
   }
   ~TempDir() {
     std::error_code ignored;
@@ -240,16 +239,36 @@ TEST(ScenarioTomlLoad, ResolvedTomlReloadsToTheSameDigest) {
 }
 
 TEST(ScenarioTomlLoad, DemandGroupSharesCanDifferFromDonors) {
-  const LoadedScenario loaded = load_scenario_text(
-      appended("[demand]\ngroup_shares = { \"O+\" = 0.5, \"A+\" = 0.5 }\n[demand.platelets]\n"
-               "distribution = \"gamma\"\ndispersion = 2\n"),
-      "demand.toml");
+  const LoadedScenario loaded =
+      load_scenario_text(appended("[demand]\ngroup_shares = { \"O+\" = 0.5, \"A+\" = 0.5 }\n[demand.platelets]\n"
+                                  "distribution = \"gamma\"\ndispersion = 2\n"),
+                         "demand.toml");
   EXPECT_DOUBLE_EQ(loaded.scenario.demand.group_shares[blood::index(blood::BloodGroup::APos)], 0.5);
   EXPECT_DOUBLE_EQ(loaded.scenario.demand.group_shares[blood::index(blood::BloodGroup::BPos)], 0);
   EXPECT_DOUBLE_EQ(loaded.scenario.turnout.group_shares[blood::index(blood::BloodGroup::BPos)], 0.2997);
   const auto& platelets = loaded.scenario.demand.products[blood::index(blood::Product::Platelets)];
   EXPECT_EQ(platelets.distribution, blood::DemandDistribution::Gamma);
   EXPECT_DOUBLE_EQ(platelets.dispersion, 2);
+}
+
+TEST(ScenarioTomlLoad, SupplyKeysReachTheSpecs) {
+  std::string text = replaced("area = \"Ha Noi\"\n\n[[hospital]]",
+                              "area = \"Ha Noi\"\nsurplus_days = 21\nbag_stock = 5000\nbag_reorder_point = 1000\n"
+                              "bag_order_quantity = 4000\nbag_procurement_delay_days = 45\n\n[[hospital]]");
+  text.replace(text.find("order_up_to_units"), 0, "standing_order_units = { platelets = 6 }\n");
+  text += "[demand.plasma]\nfixed_per_day = 3.5\ndistribution = \"deterministic\"\n";
+  const blood::Scenario s = load_scenario_text(text, "supply.toml").scenario;
+  EXPECT_DOUBLE_EQ(s.centres[0].surplus_days, 21);
+  EXPECT_EQ(s.centres[0].bag_stock, 5000);
+  EXPECT_EQ(s.centres[0].bag_reorder_point, 1000);
+  EXPECT_EQ(s.centres[0].bag_order_quantity, 4000);
+  EXPECT_EQ(s.centres[0].bag_procurement_delay_days, 45);
+  EXPECT_EQ(s.hospitals[0].standing_order_units[blood::index(blood::Product::Platelets)], 6);
+  EXPECT_EQ(s.hospitals[0].order_up_to_units[0], 400);
+  EXPECT_EQ(s.hospitals[0].external_lead_time_days, 1);
+  const auto& plasma = s.demand.products[blood::index(blood::Product::Plasma)];
+  EXPECT_EQ(plasma.distribution, blood::DemandDistribution::Deterministic);
+  EXPECT_DOUBLE_EQ(plasma.fixed_per_day, 3.5);
 }
 
 TEST(ScenarioTomlLoad, FormatIssueMatchesTheDocumentedShape) {
@@ -363,6 +382,14 @@ TEST_F(ScenarioTomlOverlay, NestedExtendsResolveRelativeToTheIncludingFile) {
   EXPECT_EQ(loaded.files[2], base_.string());
 }
 
+TEST_F(ScenarioTomlOverlay, TextApiResolvesExtendsAgainstTheLabel) {
+  const std::string label = (dir_.path() / "virtual.toml").string();
+  const LoadedScenario loaded = load_scenario_text("extends = \"base.toml\"\nseed = 11\n", label);
+  EXPECT_EQ(loaded.scenario.seed, 11u);
+  EXPECT_EQ(loaded.scenario.areas.size(), 3u);
+  EXPECT_EQ(loaded.files, (std::vector<std::string>{label, base_.string()}));
+}
+
 TEST_F(ScenarioTomlOverlay, CyclesAreErrors) {
   dir_.write("a.toml", "extends = \"b.toml\"\n");
   const auto b = dir_.write("b.toml", "seed = 2\nextends = \"a.toml\"\n");
@@ -417,9 +444,9 @@ remove = true
 
 struct BrokenCase {
   std::string name;
-  std::string toml;      // a '@' marks where the error must point; none: anywhere with a position
-  std::string key_path;  // of the issue; "" for file-level problems
-  std::string fragment;  // part of its message
+  std::string toml;              // a '@' marks where the error must point; none: anywhere with a position
+  std::string key_path;          // of the issue; "" for file-level problems
+  std::string fragment;          // part of its message
   std::size_t filler_bytes = 0;  // comment lines appended when the file is written
 };
 
@@ -437,24 +464,37 @@ std::vector<BrokenCase> broken_cases() {
   return {
       // Keys and types
       {"unknown_top_level_key", prepended("@colour = \"red\"\n"), "colour", "unknown key; allowed keys: name, extends"},
-      {"unknown_nested_key", appended(area + "@popul4tion = 12\n"), "area[3].popul4tion", "allowed keys: name, parent, population"},
+      {"unknown_nested_key", appended(area + "@popul4tion = 12\n"), "area[3].popul4tion",
+       "allowed keys: name, parent, population"},
+      {"missing_required_key", appended("\n@[[centre]]\nname = \"C2\"\n"), "centre[1].area",
+       "required key is missing; expected a string"},
+      {"remove_not_boolean", appended("\n[[session]]\nname = \"Other\"\nremove = @\"yes\"\n"), "session[2].remove",
+       "expected a boolean (true deletes the entry), got a string"},
       {"wrong_type", prepended("seed = @\"seven\"\n"), "seed", "expected an integer, got a string"},
       {"wrong_type_table", prepended("appeals = @3\n"), "appeals", "expected a table, got an integer"},
       {"wrong_type_bool", appended("[appeals]\nenabled = @\"yes\"\n"), "appeals.enabled", "expected a boolean"},
-      {"not_a_number", appended("[appeals]\nturnout_factor = @nan\n"), "appeals.turnout_factor", "expected a finite number"},
-      {"bad_enum", replaced("issue = \"lifo\"", "issue = @\"random\""), "policy.issue", "expected one of \"fifo\", \"lifo\""},
-      {"bad_weekday", replaced("\"wed\"", "@\"funday\""), "session[0].weekdays[1]", "expected an array of weekday names"},
+      {"not_a_number", appended("[appeals]\nturnout_factor = @nan\n"), "appeals.turnout_factor",
+       "expected a finite number"},
+      {"bad_enum", replaced("issue = \"lifo\"", "issue = @\"random\""), "policy.issue",
+       "expected one of \"fifo\", \"lifo\""},
+      {"bad_weekday", replaced("\"wed\"", "@\"funday\""), "session[0].weekdays[1]",
+       "expected an array of weekday names"},
       // Ranges and shares
       {"negative", appended(area + "population = @-5\n"), "area[3].population", "expected an integer >= 0, got -5"},
-      {"zero_travel_time", replaced("travel_minutes = 25", "travel_minutes = @0"), "link[0].travel_minutes", "expected a number > 0"},
-      {"share_out_of_range", appended(area + "eligible_share = @1.5\n"), "area[3].eligible_share", "expected a share in [0, 1], got 1.5"},
+      {"zero_lead_time", replaced("order_up_to_units = {", "external_lead_time_days = @0\norder_up_to_units = {"),
+       "hospital[0].external_lead_time_days", "expected an integer >= 1, got 0"},
+      {"zero_travel_time", replaced("travel_minutes = 25", "travel_minutes = @0"), "link[0].travel_minutes",
+       "expected a number > 0"},
+      {"share_out_of_range", appended(area + "eligible_share = @1.5\n"), "area[3].eligible_share",
+       "expected a share in [0, 1], got 1.5"},
       {"volume_shares_sum", replaced("volume_shares = [0.2, 0.7, 0.1]", "volume_shares = @[0.2, 0.7, 0.2]"),
        "turnout.volume_shares", "sum to 1 (within 1e-6), they sum to 1.1"},
-      {"kind_shares_sum", appended("[initial_pool]\nkind_shares = @[0.5, 0.5, 0.5]\n"), "initial_pool.kind_shares", "sum to 1"},
-      {"group_shares_sum", appended("[demand]\ngroup_shares = @{ \"O+\" = 0.5, \"A+\" = 0.4 }\n"), "demand.group_shares",
-       "they sum to 0.9"},
-      {"unknown_group", appended("[demand]\ngroup_shares = { \"O+\" = 0.5, @\"Z+\" = 0.5 }\n"), "demand.group_shares.\"Z+\"",
-       "unknown blood group; expected one of O+, O-"},
+      {"kind_shares_sum", appended("[initial_pool]\nkind_shares = @[0.5, 0.5, 0.5]\n"), "initial_pool.kind_shares",
+       "sum to 1"},
+      {"group_shares_sum", appended("[demand]\ngroup_shares = @{ \"O+\" = 0.5, \"A+\" = 0.4 }\n"),
+       "demand.group_shares", "they sum to 0.9"},
+      {"unknown_group", appended("[demand]\ngroup_shares = { \"O+\" = 0.5, @\"Z+\" = 0.5 }\n"),
+       "demand.group_shares.\"Z+\"", "unknown blood group; expected one of O+, O-"},
       {"unknown_product", replaced("{ red_cells = 400 }", "{ red_cells = 400, @blood = 1 }"),
        "hospital[0].order_up_to_units.blood", "unknown product"},
       {"months_length", appended("[demand]\nmonth_factors = @[1, 1, 1]\n"), "demand.month_factors",
@@ -467,7 +507,8 @@ std::vector<BrokenCase> broken_cases() {
       {"huge_population", appended(area + "population = @3_000_000_000\n"), "area[3].population",
        "expected an integer <= 2000000000 (the limit for this key), got 3000000000"},
       {"huge_capacity", replaced("capacity = 1000", "capacity = @20_000_000"), "session[1].capacity", "<= 10000000"},
-      {"huge_days", appended("[processing]\ntesting_delay_days = @40000\n"), "processing.testing_delay_days", "<= 36500"},
+      {"huge_days", appended("[processing]\ntesting_delay_days = @40000\n"), "processing.testing_delay_days",
+       "<= 36500"},
       {"huge_period", replaced("end = \"2025-12-31\"", "end = @2200-01-01"), "end", "the limit is 36500 days"},
       {"integer_overflow", prepended("seed = 99999999999999999999\n"), "", "not representable in 64 bits"},
       // References
@@ -475,20 +516,22 @@ std::vector<BrokenCase> broken_cases() {
        "unknown area 'Atlantis'; expected the name of an [[area]]"},
       {"unknown_area_centre", appended("\n[[area]]\nname = \"Lost\"\ncentre = @\"Nowhere\"\n"), "area[3].centre",
        "unknown centre 'Nowhere'"},
-      {"unknown_centre_area", appended("\n[[centre]]\nname = \"C2\"\narea = @\"Mars\"\n"), "centre[1].area", "unknown area 'Mars'"},
+      {"unknown_centre_area", appended("\n[[centre]]\nname = \"C2\"\narea = @\"Mars\"\n"), "centre[1].area",
+       "unknown area 'Mars'"},
       {"unknown_hub", appended("\n[[centre]]\nname = \"C2\"\narea = \"Ha Noi\"\nhub = @\"Ghost\"\n"), "centre[1].hub",
        "unknown centre 'Ghost'"},
-      {"hub_is_hospital", appended("\n[[centre]]\nname = \"C2\"\narea = \"Ha Noi\"\nhub = @\"Bach Mai\"\n"), "centre[1].hub",
-       "'Bach Mai' is a hospital"},
+      {"hub_is_hospital", appended("\n[[centre]]\nname = \"C2\"\narea = \"Ha Noi\"\nhub = @\"Bach Mai\"\n"),
+       "centre[1].hub", "'Bach Mai' is a hospital"},
       {"hub_not_a_hub",
        appended("\n[[centre]]\nname = \"C2\"\narea = \"Ha Noi\"\nhub = \"NIHBT\"\n"
                 "\n[[centre]]\nname = \"C3\"\narea = \"Ha Noi\"\nhub = @\"C2\"\n"),
        "centre[2].hub", "'C2' is not a hub (it is supplied by 'NIHBT')"},
-      {"unknown_hospital_area", replaced("area = \"Ba Dinh\"\ncentre", "area = @\"Da Lat\"\ncentre"), "hospital[0].area",
-       "unknown area 'Da Lat'"},
+      {"unknown_hospital_area", replaced("area = \"Ba Dinh\"\ncentre", "area = @\"Da Lat\"\ncentre"),
+       "hospital[0].area", "unknown area 'Da Lat'"},
       {"unknown_hospital_centre", replaced("centre = \"NIHBT\"\nreorder", "centre = @\"Cho Ray\"\nreorder"),
        "hospital[0].centre", "unknown centre 'Cho Ray'"},
-      {"unknown_link_end", replaced("to = \"Bach Mai\"", "to = @\"Hue Central\""), "link[0].to", "unknown site 'Hue Central'"},
+      {"unknown_link_end", replaced("to = \"Bach Mai\"", "to = @\"Hue Central\""), "link[0].to",
+       "unknown site 'Hue Central'"},
       {"link_to_itself", replaced("to = \"Bach Mai\"", "to = @\"NIHBT\""), "link[0].to", "two different sites"},
       {"unknown_session_area", replaced("area = \"Ha Noi\"\ndate", "area = @\"Sa Pa\"\ndate"), "session[1].area",
        "unknown area 'Sa Pa'"},
@@ -503,46 +546,57 @@ std::vector<BrokenCase> broken_cases() {
        "duplicate name 'Ba Dinh' in this file"},
       {"duplicate_site", appended("\n[[hospital]]\nname = @\"NIHBT\"\narea = \"Ha Noi\"\ncentre = \"NIHBT\"\n"),
        "hospital[1].name", "duplicate centre/hospital name 'NIHBT'"},
-      {"reserved_name", appended("\n[[centre]]\nname = @\"external\"\narea = \"Ha Noi\"\n"), "centre[1].name", "reserved"},
+      {"reserved_name", appended("\n[[centre]]\nname = @\"external\"\narea = \"Ha Noi\"\n"), "centre[1].name",
+       "reserved"},
       {"parent_cycle",
-       appended("\n[[area]]\nname = \"P\"\nparent = \"Q\"\ncentre = \"NIHBT\"\n\n[[area]]\nname = \"Q\"\nparent = @\"P\"\n"),
+       appended(
+           "\n[[area]]\nname = \"P\"\nparent = \"Q\"\ncentre = \"NIHBT\"\n\n[[area]]\nname = \"Q\"\nparent = @\"P\"\n"),
        "area[4].parent", "parent cycle: 'P' -> 'Q' -> 'P'"},
       {"leaf_without_centre", appended("\n@[[area]]\nname = \"Orphan\"\npopulation = 10\n"), "area[3].centre",
        "leaf area 'Orphan' reaches no centre"},
       // Dates and the period
-      {"end_before_start", replaced("end = \"2025-12-31\"", "end = @2024-12-31"), "end", "expected end >= start (2025-01-01)"},
+      {"end_before_start", replaced("end = \"2025-12-31\"", "end = @2024-12-31"), "end",
+       "expected end >= start (2025-01-01)"},
       {"date_before_start", replaced("date = 2025-01-12", "date = @2024-12-31"), "session[1].date",
        "'2024-12-31' is outside the simulated period (2025-01-01 .. 2025-12-31)"},
-      {"date_after_end", replaced("date = 2025-01-12", "date = @2026-01-01"), "session[1].date", "is outside the simulated period"},
+      {"date_after_end", replaced("date = 2025-01-12", "date = @2026-01-01"), "session[1].date",
+       "is outside the simulated period"},
       {"recurring_from_outside", appended(session + "weekdays = [\"sat\"]\nfrom = @2024-06-01\n"), "session[2].from",
        "is outside the simulated period"},
       {"recurring_to_before_from", appended(session + "weekdays = [\"sat\"]\nfrom = 2025-06-01\nto = @2025-05-01\n"),
        "session[2].to", "expected to >= from"},
       {"campaign_outside_period", replaced("end = 2025-08-31", "end = @2026-08-31"), "campaign[0].end",
        "is outside the simulated period"},
-      {"campaign_session_outside_window", replaced("date = 2025-07-05", "date = @2025-09-05"), "campaign[0].session[0].date",
-       "is outside campaign 'Summer Pink Journey' (2025-06-01 .. 2025-08-31)"},
-      {"session_date_and_weekdays", appended(session + "date = 2025-02-01\nweekdays = @[\"sat\"]\n"), "session[2].weekdays",
-       "either date (one drive) or weekdays (recurring), not both"},
+      {"campaign_session_outside_window", replaced("date = 2025-07-05", "date = @2025-09-05"),
+       "campaign[0].session[0].date", "is outside campaign 'Summer Pink Journey' (2025-06-01 .. 2025-08-31)"},
+      {"session_date_and_weekdays", appended(session + "date = 2025-02-01\nweekdays = @[\"sat\"]\n"),
+       "session[2].weekdays", "either date (one drive) or weekdays (recurring), not both"},
       {"session_without_date", appended("\n@[[session]]\nname = \"Extra\"\narea = \"Ba Dinh\"\n"), "session[2].date",
        "expected date (one drive) or weekdays (recurring)"},
       {"from_with_date", appended(session + "date = 2025-02-01\nfrom = @2025-01-01\n"), "session[2].from",
        "from/to apply only to recurring sessions"},
-      {"bad_date_string", replaced("end = \"2025-12-31\"", "end = @\"2025-02-30\""), "end", "'2025-02-30' (not a real date)"},
+      {"bad_date_string", replaced("end = \"2025-12-31\"", "end = @\"2025-02-30\""), "end",
+       "'2025-02-30' (not a real date)"},
       {"bad_date_literal", replaced("date = 2025-01-12", "date = 2025-02-30"), "", "TOML syntax error"},
       {"date_time_not_date", replaced("date = 2025-01-12", "date = @2025-01-12T08:00:00"), "session[1].date",
        "expected a date (YYYY-MM-DD), got a date-time"},
       // Cross-field rules
       {"reorder_point_above_order_up_to", replaced("{ red_cells = 200 }", "@{ red_cells = 500 }"),
-       "hospital[0].reorder_point_units.red_cells", "expected reorder_point_units (s = 500) <= order_up_to_units (S = 400)"},
+       "hospital[0].reorder_point_units.red_cells",
+       "expected reorder_point_units (s = 500) <= order_up_to_units (S = 400)"},
       {"regular_before_repeat", replaced("[turnout]\n", "[turnout]\nregular_after_donations = @1\n"),
        "turnout.regular_after_donations", "expected regular_after_donations >= repeat_after_donations (2)"},
       // Files
+      {"missing_extends_file", prepended("extends = @\"no_such_base.toml\"\n"), "extends", "cannot read"},
+      {"extends_itself", prepended("extends = @\"extends_itself.toml\"\n"), "extends",
+       "extends cycle: extends_itself.toml -> extends_itself.toml"},
       {"empty_file", "@", "name", "required key is missing; expected a string"},
       {"syntax_error", prepended("name = \"unterminated\n"), "", "TOML syntax error"},
-      {"binary_garbage", std::string("\x89PNG\r\n\x1a\n\xff\xd8\xff\x00\x01", 13), "", "not UTF-8 text (a binary file?): invalid byte 0x89"},
+      {"binary_garbage", std::string("\x89PNG\r\n\x1a\n\xff\xd8\xff\x00\x01", 13), "",
+       "not UTF-8 text (a binary file?): invalid byte 0x89"},
       {"nul_bytes", std::string("name = \"x\"\n\0\0\0", 14), "", "a NUL byte"},
-      {"nested_arrays", prepended("deep = " + nested("[", "1", "]", 10'000) + "\n"), "", "exceeded maximum nested value depth"},
+      {"nested_arrays", prepended("deep = " + nested("[", "1", "]", 10'000) + "\n"), "",
+       "exceeded maximum nested value depth"},
       {"nested_inline_tables", prepended("deep = " + nested("{ a = ", "1", " }", 10'000) + "\n"), "",
        "exceeded maximum nested value depth"},
       {"nested_tables", "[" + nested("a.", "a", "", 100'000) + "]\n", "", "key nested too deeply"},
@@ -573,16 +627,18 @@ TEST(ScenarioTomlBroken, EveryCaseFailsWithAPositionedMessage) {
       EXPECT_EQ(issue->column, marks[0].column) << issue->message;
     }
     // what() lists the issue as FILE:LINE:COL: KEY.PATH: MESSAGE.
-    const std::string prefix = file.string() + ":" + std::to_string(issue->line) + ":" + std::to_string(issue->column) + ": ";
-    EXPECT_NE(what.find(prefix + (c.key_path.empty() ? "" : c.key_path + ": ") + issue->message), std::string::npos) << what;
+    const std::string prefix =
+        file.string() + ":" + std::to_string(issue->line) + ":" + std::to_string(issue->column) + ": ";
+    EXPECT_NE(what.find(prefix + (c.key_path.empty() ? "" : c.key_path + ": ") + issue->message), std::string::npos)
+        << what;
   }
 }
 
 TEST(ScenarioTomlBroken, AllIndependentProblemsAreReportedAtOnce) {
   std::string text = prepended("seed = @-1\nlocal_travel_minutes = @\"far\"\n") +
-         "\n[[area]]\nname = \"Tay Ho\"\nparent = \"Ha Noi\"\npopulation = @5e9\n@mystery = true\n"
-         "\n[[session]]\nname = \"Late\"\narea = \"Tay Ho\"\ndate = @2026-02-01\n"
-         "\n[processing]\nshelf_life_days = { platelets = @0 }\n";
+                     "\n[[area]]\nname = \"Tay Ho\"\nparent = \"Ha Noi\"\npopulation = @5e9\n@mystery = true\n"
+                     "\n[[session]]\nname = \"Late\"\narea = \"Tay Ho\"\ndate = @2026-02-01\n"
+                     "\n[processing]\nshelf_life_days = { platelets = @0 }\n";
   const std::vector<Position> marks = take_markers(text);
   const ScenarioError error = load_error(TempDir().write("many.toml", text));
   ASSERT_EQ(error.issues.size(), marks.size()) << error.what();

@@ -22,9 +22,10 @@ TEST(Sha256, TwoBlockMessage) {
 }
 
 TEST(Sha256, LongTwoBlockMessage) {
-  EXPECT_EQ(sha256_hex("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
-                       "mnopqrstnopqrstu"),
-            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+  EXPECT_EQ(
+      sha256_hex("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
+                 "mnopqrstnopqrstu"),
+      "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
 }
 
 TEST(Sha256, MillionAs) {
@@ -40,7 +41,8 @@ TEST(Sha256, PaddingBoundaries) {
 }
 
 TEST(Sha256, IncrementalUpdatesMatchOneShot) {
-  const std::string message = "The quick brown fox jumps over the lazy dog, repeatedly, across several blocks of input.";
+  const std::string message =
+      "The quick brown fox jumps over the lazy dog, repeatedly, across several blocks of input.";
   for (std::size_t split = 0; split <= message.size(); split += 7) {
     Sha256 hash;
     hash.update(std::string_view(message).substr(0, split));

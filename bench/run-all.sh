@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints its figures (docs/performance.md quotes them).
+# Usage: bench/run-all.sh [build-dir]   (build first: scripts/build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build}/bin
+phold_args="--lps 1024 --population 16 --remote 0.25 --mean-delay 1.0 --lookahead 0.1 --end-time 700 --seed 1"
+
+echo "== machine"
+echo "cpus: $(nproc)"; grep -m1 'model name' /proc/cpuinfo || true
+echo "== PHOLD bare loop (reference), ROSS defaults"
+"$bin/phold_bare_loop" $phold_args
+for threads in 1 2; do
+  echo "== PHOLD kernel, ROSS defaults, $threads thread(s)"
+  "$bin/phold" $phold_args --threads "$threads"
+done
+echo "== national year (scenarios/vietnam-2025.toml), 1 and 2 threads"
+"$bin/national_year" --threads 1 --threads 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "== national year through the command line, without and with HDF5 output"
+/usr/bin/time -f "no output: %e s wall, %M KB peak" "$bin/giotmau" run scenarios/vietnam-2025.toml --quiet >/dev/null
+/usr/bin/time -f "with -o:   %e s wall, %M KB peak" "$bin/giotmau" run scenarios/vietnam-2025.toml --quiet -o "$tmp/r.h5" >/dev/null
+ls -l "$tmp/r.h5" | awk '{print "results file: " $5 " bytes"}'

@@ -1,0 +1,53 @@
+#pragma once
+// The subcommands: load scenarios, run experiments, report, write results,
+// and say how it went as an exit code.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace giotmau::cli {
+
+inline constexpr int kDone = 0;
+inline constexpr int kInternalError = 1;
+inline constexpr int kBadInput = 2;
+inline constexpr int kUnbalanced = 3;
+
+// Options `run` and `compare` share.
+struct ExperimentArguments {
+  std::optional<std::uint64_t> seed;  // base seed; default: the (base) scenario's
+  std::size_t replications = 1;
+  unsigned threads = 1;
+  int days = 0;                       // simulate only the first N days; 0: all
+  std::string format = "text";        // text | json
+  bool quiet = false;                 // no KPI tables, no progress bar
+  std::string output;                 // HDF5 results; empty: none
+  bool force = false;                 // replace existing results files
+};
+
+struct RunArguments {
+  std::string scenario;
+  ExperimentArguments experiment;
+};
+
+struct CompareArguments {
+  std::vector<std::string> scenarios;  // the first is the base
+  std::string objective;               // empty: the default
+  ExperimentArguments experiment;
+};
+
+int validate_command(const std::string& path);
+int run_command(const RunArguments& args);
+int compare_command(const CompareArguments& args);
+
+// Where `compare -o PATH` writes each scenario's results: beside PATH, named
+// STEM-NAME.EXT from PATH's stem and extension and the scenario's name, with
+// characters other than letters, digits, '.', '_' and '-' made '_'
+// (results.h5 -> results-vietnam-2025.h5). Throws std::invalid_argument when
+// two scenarios would get the same file.
+std::vector<std::filesystem::path> comparison_output_paths(const std::filesystem::path& output,
+                                                           const std::vector<std::string>& scenario_names);
+
+}  // namespace giotmau::cli

@@ -1,0 +1,46 @@
+#include "experiments/kpis.hpp"
+
+#include <limits>
+
+namespace giotmau::experiments {
+
+namespace {
+
+KpiValues common_values(const blood::Kpis& k) {
+  KpiValues v{};
+  v[index(Kpi::FillRate)] = k.fill_rate;
+  v[index(Kpi::ShortageUnits)] = static_cast<double>(k.shortage_units);
+  v[index(Kpi::ShortageDays)] = k.shortage_days;
+  v[index(Kpi::OutdateRate)] = k.outdate_rate;
+  v[index(Kpi::MeanAgeAtIssue)] = k.mean_age_at_issue_days;
+  v[index(Kpi::DaysOfSupply)] = k.days_of_supply;
+  v[index(Kpi::Collected)] = static_cast<double>(k.collected);
+  v[index(Kpi::Target)] = static_cast<double>(k.target);
+  v[index(Kpi::Outdated)] = static_cast<double>(k.outdated);
+  return v;
+}
+
+}  // namespace
+
+std::optional<Kpi> kpi_from_name(std::string_view name) {
+  for (const KpiInfo& i : kKpis) {
+    if (i.name == name) return i.kpi;
+  }
+  return std::nullopt;
+}
+
+KpiValues national_values(const blood::Kpis& k, std::int64_t appeals) {
+  KpiValues v = common_values(k);
+  v[index(Kpi::Appeals)] = static_cast<double>(appeals);
+  return v;
+}
+
+KpiValues regional_values(const blood::Kpis& k) {
+  KpiValues v = common_values(k);
+  for (const KpiInfo& i : kKpis) {
+    if (i.national_only) v[index(i.kpi)] = std::numeric_limits<double>::quiet_NaN();
+  }
+  return v;
+}
+
+}  // namespace giotmau::experiments

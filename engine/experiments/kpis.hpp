@@ -1,0 +1,61 @@
+#pragma once
+// The KPIs experiments summarise and compare, by name, as plain numbers.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "blood/kpi.hpp"
+
+namespace giotmau::experiments {
+
+enum class Kpi : std::uint8_t {
+  FillRate,
+  ShortageUnits,
+  ShortageDays,
+  OutdateRate,
+  MeanAgeAtIssue,
+  DaysOfSupply,
+  Collected,
+  Target,
+  Appeals,
+  Outdated,
+};
+inline constexpr std::size_t kKpiCount = 10;
+
+struct KpiInfo {
+  Kpi kpi;
+  std::string_view name;         // as on the command line, in JSON and in the HDF5 /kpi table
+  std::string_view description;
+  bool national_only;            // the model tracks it for the whole country only
+  int decimals;                  // for printing means
+};
+
+inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
+    {Kpi::FillRate, "fill_rate", "red cells issued / requested", false, 4},
+    {Kpi::ShortageUnits, "shortage_units", "red-cell requests lost", false, 1},
+    {Kpi::ShortageDays, "shortage_days", "days with any red-cell shortage", false, 1},
+    {Kpi::OutdateRate, "outdate_rate", "red cells outdated / produced", false, 4},
+    {Kpi::MeanAgeAtIssue, "mean_age_at_issue_days", "mean age at issue, all products (days)", true, 2},
+    {Kpi::DaysOfSupply, "days_of_supply", "mean red-cell stock / mean daily red-cell issues", false, 2},
+    {Kpi::Collected, "collected", "whole-blood donations", false, 1},
+    {Kpi::Target, "target", "the sessions' targets", false, 1},
+    {Kpi::Appeals, "appeals", "emergency appeals made", true, 1},
+    {Kpi::Outdated, "outdated", "red-cell units outdated", false, 1},
+}};
+
+constexpr std::size_t index(Kpi k) noexcept { return static_cast<std::size_t>(k); }
+constexpr const KpiInfo& info(Kpi k) noexcept { return kKpis[index(k)]; }
+
+std::optional<Kpi> kpi_from_name(std::string_view name);
+
+// Every KPI of one run (or one part of the country) as a number, indexed by index(Kpi).
+using KpiValues = std::array<double, kKpiCount>;
+
+// `appeals`: the run's appeals when `k` is national; national-only KPIs of a
+// region are NaN.
+KpiValues national_values(const blood::Kpis& k, std::int64_t appeals);
+KpiValues regional_values(const blood::Kpis& k);
+
+}  // namespace giotmau::experiments

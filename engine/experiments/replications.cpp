@@ -1,0 +1,153 @@
+#include "experiments/replications.hpp"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+
+#include "blood/kpi.hpp"
+#include "kernel/random.hpp"
+
+namespace giotmau::experiments {
+
+namespace {
+
+// Tags the derivation so that replication seeds cannot coincide with the
+// kernel's own uses of mix64 on small integers.
+constexpr std::uint64_t kReplicationTag = 0x7265706CULL;  // "repl"
+
+Replication reduce(const blood::RunResult& result, std::size_t r, const std::vector<int>& regions) {
+  Replication rep;
+  rep.index = r;
+  rep.seed = result.seed;
+  rep.national = national_values(blood::compute_kpis(result), result.appeals);
+  rep.regions.reserve(regions.size());
+  for (int area : regions) rep.regions.push_back(regional_values(blood::compute_kpis(result, area)));
+  rep.conservation_problems = blood::check_conservation(result);
+  rep.events = result.kernel.events_processed;
+  rep.trace_hash = result.trace_hash;
+  rep.wall_seconds = result.wall_seconds;
+  return rep;
+}
+
+std::vector<int> summary_regions(const blood::World& world) {
+  std::vector<int> tops = blood::top_areas(world);
+  if (tops.size() < 2) tops.clear();  // one region is the nation itself
+  return tops;
+}
+
+// Runs replication r and files what it gives; safe to call concurrently for
+// different r (each writes only its own slots; progress takes a lock).
+class ReplicationRunner {
+ public:
+  ReplicationRunner(std::shared_ptr<const blood::World> world, const ReplicationOptions& options,
+                    ReplicationSet& set)
+      : world_(std::move(world)), options_(options), set_(set) {}
+
+  void operator()(std::size_t r, unsigned kernel_threads) {
+    blood::RunResult result =
+        blood::run(world_, blood::RunOptions{replication_seed(options_.base_seed, r), kernel_threads});
+    set_.replications[r] = reduce(result, r, set_.regions);
+    if (options_.keep_results) set_.results[r] = std::move(result);
+    report();
+  }
+
+ private:
+  void report() {
+    const std::lock_guard lock(mutex_);
+    ++done_;
+    if (options_.progress) {
+      options_.progress(Progress{done_, options_.replications, static_cast<std::int64_t>(done_) * world_->days});
+    }
+  }
+
+  std::shared_ptr<const blood::World> world_;
+  const ReplicationOptions& options_;
+  ReplicationSet& set_;
+  std::mutex mutex_;
+  std::size_t done_ = 0;
+};
+
+}  // namespace
+
+std::uint64_t replication_seed(std::uint64_t base_seed, std::size_t r) noexcept {
+  if (r == 0) return base_seed;
+  return kernel::mix64(kernel::mix64(base_seed, kReplicationTag), static_cast<std::uint64_t>(r));
+}
+
+std::uint64_t ReplicationSet::events() const noexcept {
+  std::uint64_t sum = 0;
+  for (const Replication& r : replications) sum += r.events;
+  return sum;
+}
+
+bool ReplicationSet::balanced() const noexcept {
+  for (const Replication& r : replications) {
+    if (!r.conservation_problems.empty()) return false;
+  }
+  return true;
+}
+
+std::vector<double> ReplicationSet::values(Kpi kpi, int region) const {
+  std::vector<double> v;
+  v.reserve(replications.size());
+  for (const Replication& r : replications) {
+    v.push_back(region < 0 ? r.national[index(kpi)] : r.regions.at(static_cast<std::size_t>(region))[index(kpi)]);
+  }
+  return v;
+}
+
+ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const ReplicationOptions& options) {
+  if (options.replications == 0) throw std::invalid_argument("replications: need at least one");
+  if (options.threads == 0) throw std::invalid_argument("replications: need at least one thread");
+  ReplicationSet set;
+  set.world = world;
+  set.base_seed = options.base_seed;
+  set.regions = summary_regions(*world);
+  set.replications.resize(options.replications);
+  if (options.keep_results) set.results.resize(options.replications);
+
+  const auto started = std::chrono::steady_clock::now();
+  ReplicationRunner runner(world, options, set);
+  if (options.replications == 1) {
+    runner(0, options.threads);
+  } else {
+    tbb::task_arena arena(static_cast<int>(options.threads));
+    arena.execute([&] {
+      // One replication per task: replications are long and of similar length.
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(0, options.replications, 1),
+          [&](const tbb::blocked_range<std::size_t>& range) {
+            for (std::size_t r = range.begin(); r != range.end(); ++r) runner(r, 1);
+          },
+          tbb::simple_partitioner{});
+    });
+  }
+  set.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return set;
+}
+
+Summary summarize(const ReplicationSet& set, double confidence) {
+  Summary s;
+  s.replications = set.replications.size();
+  s.confidence = confidence;
+  s.national.area = "national";
+  for (const KpiInfo& i : kKpis) s.national.kpis[index(i.kpi)] = estimate(set.values(i.kpi), confidence);
+  for (std::size_t slot = 0; slot < set.regions.size(); ++slot) {
+    AreaSummary a;
+    a.area = set.world->area_names[static_cast<std::size_t>(set.regions[slot])];
+    for (const KpiInfo& i : kKpis) {
+      if (!i.national_only) a.kpis[index(i.kpi)] = estimate(set.values(i.kpi, static_cast<int>(slot)), confidence);
+    }
+    s.regions.push_back(std::move(a));
+  }
+  return s;
+}
+
+}  // namespace giotmau::experiments

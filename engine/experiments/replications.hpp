@@ -1,0 +1,95 @@
+#pragma once
+// Independent replications of one world, run in parallel, and their summaries.
+//
+// Replication r runs with seed replication_seed(base_seed, r), whatever the
+// number of replications or threads, so replication r of any experiment can be
+// rerun alone (`giotmau run --seed`), and two scenarios run with the same base
+// seed share every replication's random streams (common random numbers: the
+// model derives each entity's stream from the seed and the entity's name).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "blood/run.hpp"
+#include "experiments/kpis.hpp"
+#include "experiments/statistics.hpp"
+
+namespace giotmau::experiments {
+
+// r = 0 gives base_seed itself: a plain run is replication 0.
+std::uint64_t replication_seed(std::uint64_t base_seed, std::size_t r) noexcept;
+
+struct Progress {
+  std::size_t done = 0;             // replications finished
+  std::size_t total = 0;
+  std::int64_t simulated_days = 0;  // days simulated by the finished replications
+};
+// Called after each replication finishes, from the thread that ran it, never
+// concurrently with itself (calls are serialised by a lock).
+using ProgressCallback = std::function<void(const Progress&)>;
+
+struct ReplicationOptions {
+  std::size_t replications = 1;
+  std::uint64_t base_seed = 1;
+  // Threads in all. With more than one replication each runs the kernel on one
+  // thread and replications run side by side (no oversubscription); a single
+  // replication gets them all for the kernel. Results never depend on it.
+  unsigned threads = 1;
+  // Keep every replication's full RunResult (daily measures: tens of MB each
+  // for the national scenario), e.g. to write them to HDF5. Otherwise only the
+  // KPIs are kept.
+  bool keep_results = false;
+  ProgressCallback progress;
+};
+
+// One replication, reduced to what summaries and checks need.
+struct Replication {
+  std::size_t index = 0;
+  std::uint64_t seed = 0;
+  KpiValues national{};
+  std::vector<KpiValues> regions;              // as ReplicationSet::regions
+  std::vector<std::string> conservation_problems;  // empty: the books balance
+  std::uint64_t events = 0;
+  std::uint64_t trace_hash = 0;
+  double wall_seconds = 0;
+};
+
+struct ReplicationSet {
+  std::shared_ptr<const blood::World> world;
+  std::uint64_t base_seed = 0;
+  std::vector<int> regions;                    // the top-level areas, when there is more than one
+  std::vector<Replication> replications;       // by index
+  std::vector<blood::RunResult> results;       // by index, when keep_results
+  double wall_seconds = 0;
+
+  std::uint64_t events() const noexcept;
+  bool balanced() const noexcept;
+  // Every replication's value of `kpi` (national, or of region slot `region`).
+  std::vector<double> values(Kpi kpi, int region = -1) const;
+};
+
+// Runs replications 0 .. options.replications - 1. Throws std::invalid_argument
+// for zero replications or threads; rethrows whatever a replication throws.
+ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const ReplicationOptions& options);
+
+// Estimates for one area: national-only KPIs of a region have n = 0.
+struct AreaSummary {
+  std::string area;
+  std::array<Estimate, kKpiCount> kpis{};
+  const Estimate& operator[](Kpi k) const noexcept { return kpis[index(k)]; }
+};
+
+struct Summary {
+  std::size_t replications = 0;
+  double confidence = kDefaultConfidence;
+  AreaSummary national;
+  std::vector<AreaSummary> regions;
+};
+
+Summary summarize(const ReplicationSet& set, double confidence = kDefaultConfidence);
+
+}  // namespace giotmau::experiments
