@@ -525,6 +525,19 @@ std::int64_t surplus_keep(const Site& centre, std::size_t kind, const Rebalancin
 
 }  // namespace
 
+// The day until which units leaving `centre` at `departure` must last to be
+// usable the required days after even its longest trip to another centre.
+DayNumber BloodModel::transfer_usable_until(int centre, kernel::Tick departure) const {
+  const World& w = *world_;
+  kernel::Tick slowest = 0;
+  for (int other : w.rebalancing_centres) {
+    if (other != centre && w.network.reachable(centre, other))
+      slowest = std::max(slowest, shipping_delay(centre, other, departure));
+  }
+  const auto arrival_day = static_cast<DayNumber>(w.first_day + (departure + slowest) / kTicksPerDay);
+  return arrival_day + w.scenario.policy.rebalancing.min_remaining_shelf_days_on_arrival;
+}
+
 // A centre's red cells per group: + surplus (beyond `surplus_days` of its usage,
 // and only units that would still be usable the required days after the
 // longest trip to any other centre), - shortfall (up to `short_days` of usage).
@@ -535,15 +548,8 @@ void BloodModel::send_status(Ctx& ctx, const State& state, DayNumber day) const 
   for (int s : w.lp_sites[ctx.self()]) {
     const Site& centre = w.sites[static_cast<std::size_t>(s)];
     if (centre.kind != SiteKind::Centre) continue;
-    // The instruction comes back 2L later; the slowest trip starts then.
-    const kernel::Tick departure = ctx.now() + 2 * w.lookahead;
-    kernel::Tick slowest = 0;
-    for (int other : w.rebalancing_centres) {
-      if (other != s && w.network.reachable(s, other))
-        slowest = std::max(slowest, shipping_delay(s, other, departure));
-    }
-    const auto arrival_day = static_cast<DayNumber>(w.first_day + (departure + slowest) / kTicksPerDay);
-    const DayNumber usable_until = arrival_day + spec.min_remaining_shelf_days_on_arrival;
+    // The instruction comes back 2L later, and the units leave then.
+    const DayNumber usable_until = transfer_usable_until(s, ctx.now() + 2 * w.lookahead);
     const Inventory& stock = state.sites[static_cast<std::size_t>(centre.local)].stock;
     Event status{Event::Kind::Status, -1, s, false, {}, {}};
     for (std::size_t g = 0; g < kGroupCount; ++g) {

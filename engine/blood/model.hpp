@@ -256,6 +256,7 @@ class BloodModel {
   // Ticks from `departure` until a shipment from `from` reaches `to`.
   kernel::Tick shipping_delay(int from, int to, kernel::Tick departure) const;
   // Rebalancing: the centres' side.
+  DayNumber transfer_usable_until(int centre, kernel::Tick departure) const;
   void send_status(Ctx& ctx, const State& state, DayNumber day) const;
   void carry_out_transfer(Ctx& ctx, State& state, const Event& transfer) const;
   // Rebalancing: the coordinator's side.

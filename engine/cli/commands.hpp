@@ -44,7 +44,7 @@ int compare_command(const CompareArguments& args);
 
 // Where `compare -o PATH` writes each scenario's results: beside PATH, named
 // STEM-NAME.EXT from PATH's stem and extension and the scenario's name, with
-// characters other than letters, digits, '.', '_' and '-' made '_'
+// each character other than ASCII letters, digits, '.', '_' and '-' made '_'
 // (results.h5 -> results-vietnam-2025.h5). Throws std::invalid_argument when
 // two scenarios would get the same file.
 std::vector<std::filesystem::path> comparison_output_paths(const std::filesystem::path& output,

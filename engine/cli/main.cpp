@@ -1,94 +1,67 @@
-// giotmau: the command line. Thin on purpose: it parses arguments, calls the
-// scenario adapter, the model and the results writer, and maps failures to
+// giotmau: the command line. Thin on purpose: it declares the subcommands and
+// their options (CLI11), hands them to cli/commands.cpp, and maps failures to
 // exit codes (0 done, 1 internal error, 2 bad input, 3 the books did not balance).
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
-#include <filesystem>
-#include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
-#include "blood/run.hpp"
-#include "cli/summary.hpp"
+#include "cli/commands.hpp"
 #include "cli/version.hpp"
 #include "io/scenario_toml.hpp"
-#include "results/hdf5_writer.hpp"
 #include "results/interrupt.hpp"
 
 namespace {
 
 using namespace giotmau;
 
-constexpr int kBadInput = 2;
-constexpr int kUnbalanced = 3;
-
-struct RunArguments {
-  std::string scenario;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 1;
-  int days = 0;
-  bool quiet = false;
-  std::string output;  // HDF5 results file; empty: none
-  bool force = false;  // replace an existing output file
-};
-
-// Refuses up front, not after a long run, to overwrite a result or to write
-// where there is no directory.
-void check_output(const RunArguments& args) {
-  if (args.output.empty()) return;
-  const std::filesystem::path path(args.output);
-  if (std::filesystem::exists(path) && !args.force) {
-    throw std::invalid_argument("output file '" + args.output + "' exists; use --force to replace it");
-  }
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir)) {
-    throw std::invalid_argument("output directory '" + dir.string() + "' does not exist");
-  }
+void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a) {
+  cmd->add_option("-n,--replications", a.replications, "independent replications (default 1)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  cmd->add_option("--seed", a.seed, "base random seed (default: the scenario's); replication 0 uses it as is");
+  cmd->add_option("--threads", a.threads, "worker threads (results do not depend on it)")->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--days", a.days, "simulate only the first N days")->check(CLI::PositiveNumber);
+  cmd->add_option("--format", a.format, "text (default) or json (the summary only, on stdout)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--quiet", a.quiet, "no KPI tables and no progress bar");
+  cmd->add_flag("--force", a.force, "replace existing output files");
 }
 
-int validate(const std::string& path) {
-  const io::LoadedScenario loaded = io::load_scenario(path);
-  blood::build_world(loaded.scenario);  // what the model itself checks
-  std::printf("%s: valid (scenario \"%s\", sha256 %s)\n", path.c_str(), loaded.scenario.name.c_str(),
-              loaded.sha256.c_str());
-  return 0;
+// CLI11 takes "-fill_rate" after --objective for an option of its own; glue
+// such a value to its option so that `--objective -fill_rate` works as written.
+std::vector<std::string> glue_objective_values(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--objective" && args[i + 1].size() > 1 && args[i + 1][0] == '-' && args[i + 1][1] != '-') {
+      args[i] += "=" + args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  }
+  return args;
 }
 
-int run(const RunArguments& args) {
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario);
-  const blood::Scenario& scenario = loaded.scenario;
-  check_output(args);
-  const auto world = blood::build_world(scenario, args.days);
-  const std::uint64_t seed = args.seed.value_or(scenario.seed);
-  std::printf("scenario: %s\nscenario_sha256: %s\n", scenario.name.c_str(), loaded.sha256.c_str());
-  std::printf("period: %s .. %s (%d days)\nseed: %llu\nthreads: %u\n", blood::iso_date(world->first_day).c_str(),
-              blood::iso_date(world->first_day + world->days - 1).c_str(), world->days,
-              static_cast<unsigned long long>(seed), args.threads);
-  std::printf("logical_processes: %zu\nlookahead_minutes: %lld\n", world->lp_count,
-              static_cast<long long>(world->lookahead / blood::kTicksPerMinute));
-  std::fflush(stdout);
-
-  const blood::RunResult result = blood::run(world, blood::RunOptions{seed, args.threads});
-  std::printf("events: %llu\nwall_seconds: %.3f\n", static_cast<unsigned long long>(result.kernel.events_processed),
-              result.wall_seconds);
-  if (!args.quiet) cli::print_summary(stdout, result);
-
-  const auto problems = blood::check_conservation(result);
-  if (!problems.empty()) {
-    for (const auto& p : problems) spdlog::error("conservation: {}", p);
-    return kUnbalanced;
+int dispatch(const CLI::App* run_cmd, const CLI::App* compare_cmd, const cli::RunArguments& run_args,
+             const cli::CompareArguments& compare_args, const std::string& validate_path) {
+  try {
+    if (*run_cmd) return cli::run_command(run_args);
+    if (*compare_cmd) return cli::compare_command(compare_args);
+    return cli::validate_command(validate_path);
+  } catch (const io::ScenarioError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return cli::kBadInput;
+  } catch (const std::invalid_argument& e) {
+    spdlog::error("{}", e.what());
+    return cli::kBadInput;
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return cli::kInternalError;
   }
-  std::printf("conservation: balanced\n");
-  if (!args.output.empty()) {
-    results::write_results(args.output, {result},
-                           results::ResultsMetadata{cli::kVersion, cli::kGitCommit, loaded.sha256, loaded.resolved_toml, seed},
-                           args.force);
-    std::printf("results: %s\n", args.output.c_str());
-  }
-  return 0;
 }
 
 }  // namespace
@@ -99,47 +72,45 @@ int main(int argc, char** argv) {
 
   CLI::App app{"giotmau: a parallel discrete-event simulator of Vietnam's voluntary blood donation system"};
   app.require_subcommand(1);
+  app.fallthrough();  // --log-level after the subcommand too
   app.set_version_flag("--version", std::string(cli::kVersion) + " (" + cli::kGitCommit + ")");
   std::string log_level = "info";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
+  app.add_option("--log-level", log_level, "trace, debug, info (default), warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
-  RunArguments run_args;
-  CLI::App* run_cmd = app.add_subcommand("run", "run a scenario and print its KPIs");
+  cli::RunArguments run_args;
+  CLI::App* run_cmd = app.add_subcommand("run", "run a scenario (N replications) and print its KPIs");
   run_cmd->add_option("scenario", run_args.scenario, "scenario file (TOML)")->required();
-  run_cmd->add_option("--seed", run_args.seed, "random seed (default: the scenario's)");
-  run_cmd->add_option("--threads", run_args.threads, "worker threads (results do not depend on it)")
-      ->check(CLI::Range(1u, 1024u));
-  run_cmd->add_option("--days", run_args.days, "simulate only the first N days")->check(CLI::PositiveNumber);
-  run_cmd->add_flag("--quiet", run_args.quiet, "no KPI tables");
-  run_cmd->add_option("-o,--output", run_args.output, "write the results to this HDF5 file");
-  run_cmd->add_flag("--force", run_args.force, "replace an existing output file");
+  add_experiment_options(run_cmd, run_args.experiment);
+  run_cmd->add_option("-o,--output", run_args.experiment.output, "write every replication to this HDF5 file");
+
+  cli::CompareArguments compare_args;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "run scenarios with common random numbers and compare each with the first (the base)");
+  compare_cmd->add_option("scenarios", compare_args.scenarios, "BASE.toml ALTERNATIVE.toml ...")
+      ->required()
+      ->expected(2, 1000);
+  add_experiment_options(compare_cmd, compare_args.experiment);
+  compare_cmd->add_option("--objective", compare_args.objective,
+                          "ranking: KPIs separated by commas, '-' before one ranks higher first "
+                          "(default shortage_units,outdated)");
+  compare_cmd->add_option("-o,--output", compare_args.experiment.output,
+                          "write each scenario's replications to an HDF5 file named from this one: "
+                          "results.h5 -> results-<scenario name>.h5");
 
   std::string validate_path;
   CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario file and exit (0 valid, 2 invalid)");
   validate_cmd->add_option("scenario", validate_path, "scenario file (TOML)")->required();
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = glue_objective_values(argc, argv);
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : kBadInput;
+    return code == 0 ? 0 : cli::kBadInput;
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
   results::install_interrupt_handlers();  // an interrupted write leaves no file behind
-
-  try {
-    if (*run_cmd) return run(run_args);
-    if (*validate_cmd) return validate(validate_path);
-  } catch (const io::ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
-    return kBadInput;
-  } catch (const std::invalid_argument& e) {
-    spdlog::error("{}", e.what());
-    return kBadInput;
-  } catch (const std::exception& e) {
-    spdlog::error("internal error: {}", e.what());
-    return 1;
-  }
-  return 0;
+  return dispatch(run_cmd, compare_cmd, run_args, compare_args, validate_path);
 }

@@ -26,6 +26,12 @@ std::string pad(const std::string& s, std::size_t width) {
   return w >= width ? s + ' ' : s + std::string(width - w, ' ');
 }
 
+// A table row without the padding after its last cell.
+void print_row(std::FILE* out, std::string row) {
+  while (!row.empty() && row.back() == ' ') row.pop_back();
+  std::fprintf(out, "%s\n", row.c_str());
+}
+
 std::string fixed(double v, int decimals, bool sign = false) {
   if (!std::isfinite(v)) return "-";
   char buf[64];
@@ -39,10 +45,15 @@ std::string plus_minus(const Estimate& e, int decimals) {
   return fixed(e.mean, decimals) + " ± " + fixed(e.half_width, decimals);
 }
 
-std::string percent(double confidence) { return fixed(100 * confidence, confidence * 100 == std::round(confidence * 100) ? 0 : 1) + "%"; }
+std::string percent(double confidence) {
+  const double p = 100 * confidence;
+  return fixed(p, p == std::round(p) ? 0 : 1) + "%";
+}
 
 void print_national(std::FILE* out, const experiments::Summary& s) {
-  std::fprintf(out, "\nnational: mean, %s confidence interval (Student t, %zu df) and standard deviation over %zu replications\n",
+  std::fprintf(out,
+               "\nnational: mean, %s confidence interval (Student t, %zu df) and standard deviation over %zu "
+               "replications\n",
                percent(s.confidence).c_str(), s.replications > 0 ? s.replications - 1 : 0, s.replications);
   std::fprintf(out, "%s%s%s%s%s\n", pad("kpi", 26).c_str(), pad("mean", 16).c_str(), pad("ci_low", 16).c_str(),
                pad("ci_high", 16).c_str(), "std_dev");
@@ -61,12 +72,12 @@ void print_regions(std::FILE* out, const experiments::Summary& s) {
   std::fprintf(out, "\nregions: mean ± half-width of the %s confidence interval\n", percent(s.confidence).c_str());
   std::string header = pad("kpi", 26);
   for (const auto& r : s.regions) header += pad(r.area, 24);
-  std::fprintf(out, "%s\n", header.c_str());
+  print_row(out, header);
   for (const KpiInfo& i : kKpis) {
     if (i.national_only) continue;
     std::string row = pad(std::string(i.name), 26);
     for (const auto& r : s.regions) row += pad(plus_minus(r[i.kpi], i.decimals), 24);
-    std::fprintf(out, "%s\n", row.c_str());
+    print_row(out, row);
   }
 }
 
@@ -125,20 +136,28 @@ void write_optional(JsonWriter& w, std::string_view key, const std::optional<std
   }
 }
 
+std::string interval(const Estimate& d, int decimals) {
+  if (!d.has_interval()) return "-";
+  return std::string("[").append(fixed(d.low(), decimals, true)).append(", ")
+      .append(fixed(d.high(), decimals, true)).append("]");
+}
+
+std::string scenario_name(const std::vector<ScenarioLabel>& scenarios, std::size_t s) {
+  return s == 0 ? scenarios[s].name + " (base)" : scenarios[s].name;
+}
+
 void print_kpi_comparison(std::FILE* out, const std::vector<ScenarioLabel>& scenarios,
                           const experiments::KpiComparison& k) {
   const KpiInfo& i = experiments::info(k.kpi);
   std::fprintf(out, "\n%s (%s)\n", std::string(i.name).c_str(), std::string(i.description).c_str());
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    std::string row = "  " + pad(scenarios[s].name + (s == 0 ? " (base)" : ""), 34) + pad(plus_minus(k.means[s], i.decimals), 26);
+    std::string row = "  " + pad(scenario_name(scenarios, s), 34) + pad(plus_minus(k.means[s], i.decimals), 26);
     if (s > 0) {
       const Estimate& d = k.differences[s].estimate;
-      row += pad(fixed(d.mean, i.decimals, true), 14);
-      row += d.has_interval() ? pad("[" + fixed(d.low(), i.decimals, true) + ", " + fixed(d.high(), i.decimals, true) + "]", 30)
-                              : pad("-", 30);
+      row += pad(fixed(d.mean, i.decimals, true), 14) + pad(interval(d, i.decimals), 30);
       row += k.differences[s].significant ? "yes" : "no";
     }
-    std::fprintf(out, "%s\n", row.c_str());
+    print_row(out, row);
   }
 }
 
@@ -186,17 +205,18 @@ void print_comparison_text(std::FILE* out, const std::vector<ScenarioLabel>& sce
   std::fprintf(out, "\nranking (%s):\n", experiments::describe(c.objective).c_str());
   for (std::size_t place = 0; place < c.ranking.size(); ++place) {
     const std::size_t s = c.ranking[place];
-    std::string row = pad(std::to_string(place + 1) + ".", 4) + pad(scenarios[s].name + (s == 0 ? " (base)" : ""), 34);
+    std::string row = pad(std::to_string(place + 1) + ".", 3) + pad(scenario_name(scenarios, s), 34);
     for (const auto& key : c.objective.keys) {
       const KpiInfo& i = experiments::info(key.kpi);
       row += std::string(i.name) + " " + fixed(c.kpis[experiments::index(key.kpi)].means[s].mean, i.decimals) + "  ";
     }
-    std::fprintf(out, "  %s\n", row.c_str());
+    print_row(out, "  " + row);
   }
 }
 
 std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const ExperimentInfo& info,
-                            const experiments::CompareRun& run, const std::vector<std::string>& results_files) {
+                            const experiments::CompareRun& run,
+                            const std::vector<std::optional<std::string>>& results_files) {
   const experiments::Comparison& c = run.comparison;
   JsonWriter w;
   w.begin_object();
@@ -223,7 +243,7 @@ std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const E
     }
     write_period(w, *run.sets[s].world);
     w.field("events", run.sets[s].events()).field("balanced", run.sets[s].balanced());
-    write_optional(w, "results_file", s < results_files.size() ? std::optional(results_files[s]) : std::nullopt);
+    write_optional(w, "results_file", s < results_files.size() ? results_files[s] : std::nullopt);
     w.key("kpis").begin_object();
     for (const auto& k : c.kpis) {
       w.key(experiments::info(k.kpi).name).begin_object().key("mean");

@@ -37,6 +37,7 @@ void print_comparison_text(std::FILE* out, const std::vector<ScenarioLabel>& sce
                            const experiments::Comparison& comparison);
 
 std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const ExperimentInfo& info,
-                            const experiments::CompareRun& run, const std::vector<std::string>& results_files);
+                            const experiments::CompareRun& run,
+                            const std::vector<std::optional<std::string>>& results_files);
 
 }  // namespace giotmau::cli

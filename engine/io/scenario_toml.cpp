@@ -789,6 +789,19 @@ const Schema<DemandSpec>& demand_schema() {
   return schema;
 }
 
+const Schema<blood::RebalancingSpec>& rebalancing_schema() {
+  using R = blood::RebalancingSpec;
+  static const Schema<R> schema = {
+      flag("enabled", &R::enabled),
+      integer("every_days", &R::every_days, {1, kMaxDays}),
+      number("surplus_days", &R::surplus_days, kDays),
+      number("short_days", &R::short_days, kDays),
+      integer("min_remaining_shelf_days_on_arrival", &R::min_remaining_shelf_days_on_arrival, kDays),
+      number("cost_per_minute", &R::cost_per_minute, kFactor),
+  };
+  return schema;
+}
+
 const Schema<PolicySpec>& policy_schema() {
   using P = PolicySpec;
   using I = blood::IssuePolicy;
@@ -797,6 +810,7 @@ const Schema<PolicySpec>& policy_schema() {
       flag("substitution", &P::substitution),
       flag("hub_supply", &P::hub_supply),
       integer("min_remaining_shelf_days", &P::min_remaining_shelf_days, kDays),
+      nested("rebalancing", &P::rebalancing, rebalancing_schema()),
   };
   return schema;
 }

@@ -162,8 +162,9 @@ TEST(RebalancingPlanner, RejectsInconsistentInput) {
 // ---- end to end ---------------------------------------------------------------------
 
 // Two regions, each a hub and a provincial centre with their hospital banks,
-// the hubs linked by a long road. The north collects far more than it uses and
-// outdates the rest; the south collects too little and runs short.
+// the hubs linked by a long road. The north collects about twice what it uses
+// and outdates much of the rest; the south collects about 85% of what it uses
+// and runs short (without appeals, which would hide the effect).
 Scenario two_regions(int days = 240) {
   Scenario s;
   s.name = "two-regions";
@@ -178,10 +179,10 @@ Scenario two_regions(int days = 240) {
   s.areas = {{.name = "country", .parent = "", .population = 0, .centre = ""},
              {.name = "north", .parent = "country", .population = 0, .centre = ""},
              {.name = "south", .parent = "country", .population = 0, .centre = ""},
-             {.name = "north-city", .parent = "north", .population = 400'000, .centre = "north-hub", .engagement = 1.6},
-             {.name = "north-hills", .parent = "north", .population = 200'000, .centre = "north-centre", .engagement = 1.6},
-             {.name = "south-city", .parent = "south", .population = 400'000, .centre = "south-hub", .engagement = 0.35},
-             {.name = "south-delta", .parent = "south", .population = 200'000, .centre = "south-centre", .engagement = 0.35}};
+             {.name = "north-city", .parent = "north", .population = 400'000, .centre = "north-hub", .engagement = 1.0},
+             {.name = "north-hills", .parent = "north", .population = 200'000, .centre = "north-centre", .engagement = 1.0},
+             {.name = "south-city", .parent = "south", .population = 400'000, .centre = "south-hub", .engagement = 0.15},
+             {.name = "south-delta", .parent = "south", .population = 200'000, .centre = "south-centre", .engagement = 0.15}};
   s.centres = {{.name = "north-hub", .area = "north-city", .hub = ""},
                {.name = "north-centre", .area = "north-hills", .hub = "north-hub"},
                {.name = "south-hub", .area = "south-city", .hub = ""},
