@@ -29,6 +29,15 @@ bool in_window(DayNumber day, DayNumber centre, int before, int after) {
   return day >= centre - before && day <= centre + after;
 }
 
+// Random stream purposes, mixed into the per-day stream ids.
+enum class Purpose : std::uint64_t { Demand = 1, Testing = 2, Session = 3 };
+
+kernel::RandomStream daily_stream(std::uint64_t seed, std::uint64_t entity, DayNumber day, Purpose purpose,
+                                  std::uint64_t detail = 0) {
+  const auto day_key = static_cast<std::uint64_t>(static_cast<std::int64_t>(day));
+  return kernel::RandomStream(seed, kernel::mix64(kernel::mix64(entity, day_key), (static_cast<std::uint64_t>(purpose) << 56) ^ detail));
+}
+
 BloodEvent phase(BloodEvent::Kind kind) {
   BloodEvent e;
   e.kind = kind;
@@ -133,7 +142,7 @@ void BloodModel::finish_testing(State& state, DayNumber day) const {
     state.testing.pop_front();
     const Site& centre = w.sites[static_cast<std::size_t>(batch.centre)];
     SiteState& cs = state.sites[static_cast<std::size_t>(centre.local)];
-    auto& random = cs.random;
+    auto random = daily_stream(state.seed, centre.stream, day, Purpose::Testing, static_cast<std::uint64_t>(batch.collected));
     auto put = [&](Product p, std::size_t g, std::int64_t good, std::int64_t bad) {
       const std::size_t kind = stock_index(p, group_at(g));
       measure(state, Measure::Produced, day, centre.area, kind) += good + bad;
@@ -206,7 +215,8 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
     conditions.student_presence = students;
     conditions.worker_presence = workers;
     LeafState& ls = state.leaves[static_cast<std::size_t>(leaf.local)];
-    const SessionOutcome out = ls.pool.run_session(conditions, ls.random);
+    auto random = daily_stream(state.seed, s.stream, day, Purpose::Session);
+    const SessionOutcome out = ls.pool.run_session(conditions, random);
     if (cs.bags >= 0) cs.bags -= out.donated;
 
     for (std::size_t g = 0; g < kGroupCount; ++g) {
@@ -282,9 +292,10 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
 
   for (std::size_t p = 0; p < kProductCount; ++p) {
     const Product product = product_at(p);
-    const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * factor, hs.random);
+    auto random = daily_stream(state.seed, site.stream, day, Purpose::Demand, p);
+    const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * factor, random);
     std::array<std::int64_t, kGroupCount> requests{};
-    if (total > 0) multinomial(total, d.group_shares, requests, hs.random);
+    if (total > 0) multinomial(total, d.group_shares, requests, random);
     for (std::size_t g = 0; g < kGroupCount; ++g) {
       const std::size_t kind = p * kGroupCount + g;
       const BloodGroup patient = group_at(g);
@@ -302,7 +313,7 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
       }
       if (requests[g] > 0) {
         measure(state, Measure::Requested, day, site.area, kind) += requests[g];
-        const std::int64_t emergency = binomial(requests[g], d.emergency_share, hs.random);
+        const std::int64_t emergency = binomial(requests[g], d.emergency_share, random);
         lost += emergency - issue(product, patient, emergency);
         const std::int64_t elective = requests[g] - emergency;
         const std::int64_t unmet = elective - issue(product, patient, elective);

@@ -89,6 +89,7 @@ struct SessionDay {
   int leaf = 0;
   int drive = 0;                 // index into the run's drive records
   int campaign = -1;             // campaign that added it, if any
+  std::uint64_t stream = 0;      // from the leaf's and the session's names
   std::int64_t capacity = 0;
   double invitations = 0;
   double walk_in = 0;
@@ -161,7 +162,6 @@ struct PendingRequest {
 
 struct SiteState {
   Inventory stock;
-  kernel::RandomStream random;
   StockCounts on_order{};                                   // ordered, answer not yet arrived
   std::array<std::deque<PendingRequest>, kStockKinds> backlog;  // hospitals: elective requests waiting
   std::array<std::int64_t, kGroupCount> platelet_donations{};  // centres: donations waiting to make a pool
@@ -172,7 +172,6 @@ struct SiteState {
 
 struct LeafState {
   DonorPool pool;
-  kernel::RandomStream random;
 };
 
 struct TestingBatch {
@@ -210,6 +209,11 @@ struct InTransit {
 
 // What one LP owns.
 struct LpState {
+  // Every random number an entity draws on a day comes from a stream keyed by
+  // (seed, entity, day, purpose): two scenarios that differ elsewhere still
+  // give an entity the same numbers (common random numbers), and a change in
+  // how many numbers one day needs does not shift the days after it.
+  std::uint64_t seed = 0;
   std::vector<SiteState> sites;
   std::vector<LeafState> leaves;
   std::deque<TestingBatch> testing;

@@ -299,10 +299,17 @@ class WorldBuilder {
       const int drive = static_cast<int>(w_->drive_templates.size());
       w_->drive_templates.push_back(record);
       const double places = capacity > 0 ? static_cast<double>(capacity) : 250.0;
+      SessionDay session;
+      session.leaf = static_cast<int>(l);
+      session.drive = drive;
+      session.campaign = campaign;
+      session.stream = kernel::mix64(leaf.stream, name_stream("session", spec.name));
+      session.capacity = capacity;
+      session.invitations = spec.invitations_per_capacity * places;
+      session.walk_in = spec.walk_in_per_capacity * places;
       for (DayNumber d : days) {
-        w_->sessions_by_lp[leaf.lp].push_back(SessionDay{d, static_cast<int>(l), drive, campaign, capacity,
-                                                         spec.invitations_per_capacity * places,
-                                                         spec.walk_in_per_capacity * places});
+        session.day = d;
+        w_->sessions_by_lp[leaf.lp].push_back(session);
       }
     }
   }
@@ -362,6 +369,7 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
   std::vector<LpState> states(world.lp_count);
   for (std::size_t lp = 0; lp < world.lp_count; ++lp) {
     LpState& st = states[lp];
+    st.seed = seed;
     st.measures = DailyMeasures(world.days, static_cast<int>(world.lp_areas[lp].size()));
     st.area_row = &world.lp_area_row[lp];
     st.drive_slot.assign(world.drive_templates.size(), -1);
@@ -374,12 +382,11 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
       pool.known_donors = leaf.known_donors;
       pool.student_share = leaf.student_share;
       DonorPool donors(turnout, leaf.eligible_population, pool, world.first_day, random);
-      st.leaves.push_back(LeafState{std::move(donors), random});
+      st.leaves.push_back(LeafState{std::move(donors)});
     }
     for (int site_index : world.lp_sites[lp]) {
       const Site& site = world.sites[static_cast<std::size_t>(site_index)];
       SiteState ss;
-      ss.random = kernel::RandomStream(seed, site.stream);
       ss.bags = site.initial_bags;
       const double days = site.kind == SiteKind::Hospital ? sc.hospitals[static_cast<std::size_t>(site_index) - sc.centres.size()].initial_stock_days
                                                           : sc.centres[static_cast<std::size_t>(site_index)].initial_stock_days;
