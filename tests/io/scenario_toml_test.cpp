@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <sys/wait.h>
 
 namespace giotmau::io {
 namespace {
@@ -631,6 +634,34 @@ TEST(ScenarioTomlBroken, EveryCaseFailsWithAPositionedMessage) {
         file.string() + ":" + std::to_string(issue->line) + ":" + std::to_string(issue->column) + ": ";
     EXPECT_NE(what.find(prefix + (c.key_path.empty() ? "" : c.key_path + ": ") + issue->message), std::string::npos)
         << what;
+  }
+}
+
+// The same broken files through the command line: `giotmau run FILE -o OUT`
+// exits with 2, names file:line:col and the key on stderr, and creates no
+// output file (nor a temporary one beside it).
+TEST(ScenarioTomlBroken, TheCommandLineExitsWith2AndWritesNothing) {
+  const TempDir dir;
+  for (BrokenCase c : broken_cases()) {
+    SCOPED_TRACE(c.name);
+    take_markers(c.toml);
+    const fs::path file = dir.write(c.name + ".toml", c.toml, c.filler_bytes);
+    const fs::path out = dir.path() / (c.name + ".h5");
+    const fs::path log = dir.path() / (c.name + ".log");
+    const std::string command = std::string("'") + GIOTMAU_EXE + "' run '" + file.string() + "' -o '" +
+                                out.string() + "' >'" + log.string() + "' 2>&1";
+    const int status = std::system(command.c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 2);
+    std::ifstream in(log);
+    const std::string printed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string located = file.string() + ":";
+    EXPECT_NE(printed.find(located), std::string::npos) << printed.substr(0, 500);
+    if (!c.key_path.empty()) EXPECT_NE(printed.find(": " + c.key_path + ": "), std::string::npos) << printed.substr(0, 500);
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      EXPECT_EQ(entry.path().extension() == ".h5" || entry.path().string().find(".h5.tmp") != std::string::npos, false)
+          << entry.path();
+    }
   }
 }
 
