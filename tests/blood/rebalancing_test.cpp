@@ -200,11 +200,7 @@ Scenario two_regions(int days = 240) {
   drives.to = s.end;
   drives.capacity_per_100k = 40;
   s.sessions = {drives};
-  s.demand.products[index(Product::RedCells)] = {.per_1000_population_per_year = 14.0,
-                                                 .distribution = DemandDistribution::NegativeBinomial,
-                                                 .dispersion = 20};
-  s.demand.products[index(Product::Platelets)] = {.per_1000_population_per_year = 3.0};
-  s.demand.products[index(Product::Plasma)] = {.per_1000_population_per_year = 4.0};
+  s.demand = testing::typical_demand(s.demand);
   return s;
 }
 

@@ -10,6 +10,17 @@ using namespace giotmau::blood;
 
 inline DayNumber date(const char* iso) { return *parse_iso_date(iso); }
 
+// Hospital requests of a typical province: red cells per 1,000 people a year,
+// overdispersed; platelets and plasma Poisson.
+inline DemandSpec typical_demand(DemandSpec d) {
+  d.products[index(Product::RedCells)] = {.per_1000_population_per_year = 14.0,
+                                          .distribution = DemandDistribution::NegativeBinomial,
+                                          .dispersion = 20};
+  d.products[index(Product::Platelets)] = {.per_1000_population_per_year = 3.0};
+  d.products[index(Product::Plasma)] = {.per_1000_population_per_year = 4.0};
+  return d;
+}
+
 // One hub and two provincial centres, a hospital bank each, a year of weekly
 // drives in every province: big enough to exercise orders, shipments,
 // substitution, expiry and appeals; small enough to run in a blink.
@@ -42,11 +53,7 @@ inline Scenario three_provinces(int days = 365) {
   weekly.capacity_per_100k = 25;
   weekly.target_units = 0;
   s.sessions = {weekly};
-  s.demand.products[index(Product::RedCells)] = {.per_1000_population_per_year = 14.0,
-                                                 .distribution = DemandDistribution::NegativeBinomial,
-                                                 .dispersion = 20};
-  s.demand.products[index(Product::Platelets)] = {.per_1000_population_per_year = 3.0};
-  s.demand.products[index(Product::Plasma)] = {.per_1000_population_per_year = 4.0};
+  s.demand = typical_demand(s.demand);
   return s;
 }
 
