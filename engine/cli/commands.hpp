@@ -38,9 +38,29 @@ struct CompareArguments {
   ExperimentArguments experiment;
 };
 
+// `size-targets`: the smallest collection plan that meets the goals
+// (experiments/size_targets.hpp). experiment.output is the CSV plan.
+struct SizeTargetsArguments {
+  std::string scenario;
+  ExperimentArguments experiment = [] {
+    ExperimentArguments e;
+    e.replications = 20;  // an interval needs several; 20 is the usual start
+    return e;
+  }();
+  double fill_rate = 0.99;
+  double max_outdate = 0.05;
+  double confidence = 0.95;
+  double tolerance = 0.02;
+  double min_multiplier = 0.25;
+  double max_multiplier = 4.0;
+  std::size_t max_evaluations = 150;
+  std::string hdf5;                    // the plan as an HDF5 table; empty: none
+};
+
 int validate_command(const std::string& path);
 int run_command(const RunArguments& args);
 int compare_command(const CompareArguments& args);
+int size_targets_command(const SizeTargetsArguments& args);
 
 // Where `compare -o PATH` writes each scenario's results: beside PATH, named
 // STEM-NAME.EXT from PATH's stem and extension and the scenario's name, with

@@ -33,6 +33,26 @@ void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a) {
   cmd->add_flag("--force", a.force, "replace existing output files");
 }
 
+void add_size_targets_options(CLI::App* cmd, cli::SizeTargetsArguments& a) {
+  cmd->add_option("scenario", a.scenario, "scenario file (TOML)")->required();
+  add_experiment_options(cmd, a.experiment);
+  cmd->get_option("-n")->description("replications per evaluation, the same seeds in each (default 20, at least 2)");
+  cmd->get_option("--quiet")->description("no plan tables and no line per evaluation");
+  cmd->add_option("--fill-rate", a.fill_rate, "red-cell fill rate every province must reach (default 0.99)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-outdate", a.max_outdate, "red-cell outdate rate every province must stay under (default 0.05)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--confidence", a.confidence, "of the one-sided bounds checked against the goals (default 0.95)")
+      ->check(CLI::Range(0.5, 0.9999));
+  cmd->add_option("--tolerance", a.tolerance, "relative step at which the search stops (default 0.02)")
+      ->check(CLI::Range(0.001, 1.0));
+  cmd->add_option("--min-multiplier", a.min_multiplier, "smallest share of a province's sessions kept (default 0.25)");
+  cmd->add_option("--max-multiplier", a.max_multiplier, "largest multiple of a province's sessions (default 4)");
+  cmd->add_option("--max-evaluations", a.max_evaluations, "cap on the search's evaluations of R replications each");
+  cmd->add_option("-o,--output", a.experiment.output, "write the plan to this CSV file");
+  cmd->add_option("--hdf5", a.hdf5, "write the plan to this HDF5 file (one table)");
+}
+
 // CLI11 takes "-fill_rate" after --objective for an option of its own; glue
 // such a value to its option so that `--objective -fill_rate` works as written.
 std::vector<std::string> glue_objective_values(int argc, char** argv) {
@@ -46,12 +66,22 @@ std::vector<std::string> glue_objective_values(int argc, char** argv) {
   return args;
 }
 
-int dispatch(const CLI::App* run_cmd, const CLI::App* compare_cmd, const cli::RunArguments& run_args,
-             const cli::CompareArguments& compare_args, const std::string& validate_path) {
+struct Commands {
+  CLI::App* run = nullptr;
+  CLI::App* compare = nullptr;
+  CLI::App* size_targets = nullptr;
+  cli::RunArguments run_args;
+  cli::CompareArguments compare_args;
+  cli::SizeTargetsArguments size_targets_args;
+  std::string validate_path;
+};
+
+int dispatch(const Commands& c) {
   try {
-    if (*run_cmd) return cli::run_command(run_args);
-    if (*compare_cmd) return cli::compare_command(compare_args);
-    return cli::validate_command(validate_path);
+    if (*c.run) return cli::run_command(c.run_args);
+    if (*c.compare) return cli::compare_command(c.compare_args);
+    if (*c.size_targets) return cli::size_targets_command(c.size_targets_args);
+    return cli::validate_command(c.validate_path);
   } catch (const io::ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return cli::kBadInput;
@@ -78,29 +108,31 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info (default), warn, error, off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
-  cli::RunArguments run_args;
-  CLI::App* run_cmd = app.add_subcommand("run", "run a scenario (N replications) and print its KPIs");
-  run_cmd->add_option("scenario", run_args.scenario, "scenario file (TOML)")->required();
-  add_experiment_options(run_cmd, run_args.experiment);
-  run_cmd->add_option("-o,--output", run_args.experiment.output, "write every replication to this HDF5 file");
+  Commands c;
+  c.run = app.add_subcommand("run", "run a scenario (N replications) and print its KPIs");
+  c.run->add_option("scenario", c.run_args.scenario, "scenario file (TOML)")->required();
+  add_experiment_options(c.run, c.run_args.experiment);
+  c.run->add_option("-o,--output", c.run_args.experiment.output, "write every replication to this HDF5 file");
 
-  cli::CompareArguments compare_args;
-  CLI::App* compare_cmd = app.add_subcommand(
+  c.compare = app.add_subcommand(
       "compare", "run scenarios with common random numbers and compare each with the first (the base)");
-  compare_cmd->add_option("scenarios", compare_args.scenarios, "BASE.toml ALTERNATIVE.toml ...")
+  c.compare->add_option("scenarios", c.compare_args.scenarios, "BASE.toml ALTERNATIVE.toml ...")
       ->required()
       ->expected(2, 1000);
-  add_experiment_options(compare_cmd, compare_args.experiment);
-  compare_cmd->add_option("--objective", compare_args.objective,
-                          "ranking: KPIs separated by commas, '-' before one ranks higher first "
-                          "(default shortage_units,outdated)");
-  compare_cmd->add_option("-o,--output", compare_args.experiment.output,
-                          "write each scenario's replications to an HDF5 file named from this one: "
-                          "results.h5 -> results-<scenario name>.h5");
+  add_experiment_options(c.compare, c.compare_args.experiment);
+  c.compare->add_option("--objective", c.compare_args.objective,
+                        "ranking: KPIs separated by commas, '-' before one ranks higher first "
+                        "(default shortage_units,outdated)");
+  c.compare->add_option("-o,--output", c.compare_args.experiment.output,
+                        "write each scenario's replications to an HDF5 file named from this one: "
+                        "results.h5 -> results-<scenario name>.h5");
 
-  std::string validate_path;
+  c.size_targets = app.add_subcommand(
+      "size-targets", "find the smallest collection plan (per province and month) that meets the fill-rate goal");
+  add_size_targets_options(c.size_targets, c.size_targets_args);
+
   CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario file and exit (0 valid, 2 invalid)");
-  validate_cmd->add_option("scenario", validate_path, "scenario file (TOML)")->required();
+  validate_cmd->add_option("scenario", c.validate_path, "scenario file (TOML)")->required();
 
   try {
     std::vector<std::string> args = glue_objective_values(argc, argv);
@@ -112,5 +144,5 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
   results::install_interrupt_handlers();  // an interrupted write leaves no file behind
-  return dispatch(run_cmd, compare_cmd, run_args, compare_args, validate_path);
+  return dispatch(c);
 }

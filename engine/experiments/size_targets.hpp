@@ -1,0 +1,150 @@
+#pragma once
+// Sizing collection targets: the smallest collection plan, per province and
+// month, that meets a red-cell fill-rate goal with a given confidence.
+//
+// A plan can only collect more through levers it really has, so the search
+// scales, per province, the capacity of every session held in it (drive
+// series, fixed sites and campaign drives; invitations and expected walk-ins
+// follow the capacity, as they are per place). It never creates blood: what
+// a larger plan collects is what the simulated donors give.
+//
+// The criterion is per province: the one-sided lower confidence bound of the
+// province's mean red-cell fill rate (over replications) must reach the goal.
+// A national mean would let big cities' surplus hide provinces that are short,
+// which is what the steering committee must avoid ("local surplus or local
+// shortage, especially in remote areas"). The outdate rate (upper bound) is
+// checked, not searched on: collections lower than the smallest that meet the
+// fill goal miss it, so the minimal multiplier is also the one with the
+// fewest outdates; a province over the limit there cannot meet both goals by
+// scaling its collections. Method, accuracy and cost: docs/target-sizing.md.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "blood/scenario.hpp"
+#include "experiments/statistics.hpp"
+
+namespace giotmau::experiments {
+
+struct SizingGoals {
+  double fill_rate = 0.99;          // the lower bound of each province's mean fill rate must reach it
+  double max_outdate_rate = 0.05;   // the upper bound of each province's mean outdate rate must not exceed it
+  double confidence = 0.95;         // of each one-sided bound
+};
+
+// What one evaluation (R replications at given multipliers) shows.
+struct SizingStep {
+  enum class Phase : std::uint8_t { Bisection, Descent, Final };
+  std::size_t evaluation = 0;       // 1, 2, ...
+  Phase phase = Phase::Bisection;   // bisection: all provinces move; descent: trials of one per catchment
+  std::vector<double> multipliers;  // per province, as SizingResult::provinces
+  std::size_t provinces_meeting_fill = 0;
+  std::size_t provinces_sized = 0;
+  double national_collected = 0;    // mean over replications
+};
+
+struct SizingOptions {
+  SizingGoals goals;
+  std::size_t replications = 20;    // at least 2 (an interval needs two)
+  std::uint64_t base_seed = 1;      // every evaluation uses the same seeds (common random numbers)
+  unsigned threads = 1;             // results never depend on it
+  int days = 0;                     // simulate only the first N days; 0: the scenario's period
+  double tolerance = 0.02;          // a bracket is closed when passing / failing <= 1 + tolerance
+  double min_multiplier = 0.25;     // the floor: a plan keeps at least this share of its sessions
+  double max_multiplier = 4.0;      // the ceiling: more is not a realistic plan for one year
+  std::size_t max_evaluations = 150;  // the cap (the national scenario needs about 70); one more for the final check
+  std::function<void(const SizingStep&)> on_step;  // after each evaluation, on the calling thread
+};
+
+// One province (or the nation) at one set of multipliers.
+struct AreaOutcome {
+  // Intervals at confidence 2c - 1, two-sided: their ends are the one-sided
+  // bounds at confidence c that the goals are checked against.
+  Estimate fill_rate;
+  Estimate outdate_rate;
+  double requested = 0;                      // mean red-cell requests
+  double collected = 0;                      // mean whole-blood donations
+  std::array<double, 12> collected_by_month{};  // means, by calendar month
+  bool meets_fill = false;
+  bool meets_outdate = false;
+};
+
+// R replications of the scenario with the sessions of province p scaled by
+// multipliers[p].
+struct Evaluation {
+  std::vector<double> multipliers;
+  std::vector<AreaOutcome> provinces;
+  AreaOutcome national;
+  std::size_t simulations = 0;
+  bool balanced = true;                      // the books balanced in every replication
+};
+
+struct ProvincePlan {
+  std::string area;
+  bool sized = true;                         // has red-cell demand (else kept at multiplier 1)
+  double multiplier = 1;                     // the final multiplier
+  bool tight = false;                        // checked: lowered alone by the tolerance, its component misses the goal
+  bool at_floor = false;                     // meets the goal at min_multiplier
+  bool at_ceiling = false;                   // misses the goal at max_multiplier
+  std::array<std::int64_t, 12> monthly_target{};  // the plan: mean collections, rounded
+  std::int64_t annual_target = 0;            // the sum of the months
+  AreaOutcome outcome;                       // at the final multipliers
+};
+
+struct SizingResult {
+  SizingGoals goals;
+  std::size_t replications = 0;
+  double tolerance = 0;
+  std::vector<ProvincePlan> provinces;
+  AreaOutcome national;                      // the final national check
+  std::array<std::int64_t, 12> national_monthly_target{};
+  std::int64_t national_annual_target = 0;
+  std::size_t evaluations = 0;
+  std::size_t simulations = 0;               // evaluations x replications
+  bool converged = false;                    // ended before the cap: every bracket closed, or at the ceiling
+  bool balanced = true;                      // in every simulation
+  std::vector<SizingStep> history;
+  double wall_seconds = 0;
+
+  bool provinces_meet_fill() const noexcept;
+  bool provinces_meet_outdate() const noexcept;
+  bool national_meets() const noexcept { return national.meets_fill && national.meets_outdate; }
+  bool goals_met() const noexcept { return provinces_meet_fill() && provinces_meet_outdate() && national_meets(); }
+};
+
+// Throws std::invalid_argument naming the first bad option (fewer than two
+// replications, goals or multipliers out of range, ...).
+void check_sizing_options(const SizingOptions& options);
+
+// The areas sized: the children of the top-level areas (the provinces under
+// the regions), or a top-level area itself when it has none.
+std::vector<std::string> sizing_provinces(const blood::Scenario& scenario);
+
+// Per province (as sizing_provinces), its catchment: the first province of
+// the group that shares stock with it (hospital -> centre -> hub; everything
+// when rebalancing is on). Catchments share no stock and every entity has its
+// own random stream, so one catchment's results do not depend at all on
+// another's multipliers: the search tries one province of each at once.
+std::vector<std::size_t> sizing_catchments(const blood::Scenario& scenario);
+
+// A copy of `scenario` with the sessions of province p scaled by
+// multipliers[p] (as sizing_provinces). A session over an area above the
+// provinces (a region, the nation) is first split into one copy per province
+// under it, with the same name: its sessions, and so their random streams,
+// stay exactly the same at multiplier 1.
+blood::Scenario apply_multipliers(const blood::Scenario& scenario, const std::vector<std::string>& provinces,
+                                  const std::vector<double>& multipliers);
+
+// Runs options.replications replications at `multipliers` and checks every
+// province and the nation against options.goals.
+Evaluation evaluate_plan(const blood::Scenario& scenario, const std::vector<double>& multipliers,
+                         const SizingOptions& options);
+
+// The search (docs/target-sizing.md). Throws std::invalid_argument for fewer
+// than two replications, a scenario without provinces, or bad options.
+SizingResult size_targets(const blood::Scenario& scenario, const SizingOptions& options);
+
+}  // namespace giotmau::experiments

@@ -1,0 +1,189 @@
+// Sizing collection targets: the levers, the search's guarantees (every
+// province meets the goal at its lower bound, none can be lowered by the
+// tolerance), its bookkeeping and its determinism.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "blood/kpi.hpp"
+#include "blood/run.hpp"
+#include "experiments/size_targets.hpp"
+#include "support/small_scenarios.hpp"
+
+namespace giotmau::experiments {
+namespace {
+
+using blood::Product;
+
+// The three provinces with more red-cell demand than their drives cover at
+// first (14 per 1000 a year in the support scenario).
+blood::Scenario short_scenario(int days = 120) {
+  blood::Scenario s = giotmau::testing::three_provinces(days);
+  s.demand.products[blood::index(Product::RedCells)].per_1000_population_per_year = 20.0;
+  return s;
+}
+
+SizingOptions small_options(unsigned threads) {
+  SizingOptions o;
+  o.goals = {0.99, 0.05, 0.95};
+  o.replications = 6;
+  o.base_seed = 2025;
+  o.threads = threads;
+  o.max_evaluations = 80;
+  return o;
+}
+
+std::vector<double> multipliers(const SizingResult& r) {
+  std::vector<double> m;
+  for (const ProvincePlan& p : r.provinces) m.push_back(p.multiplier);
+  return m;
+}
+
+TEST(SizeTargetsLevers, ProvincesAreTheChildrenOfTheRegions) {
+  EXPECT_EQ(sizing_provinces(short_scenario()),
+            (std::vector<std::string>{"hub-province", "hill-province", "coast-province"}));
+}
+
+TEST(SizeTargetsLevers, SessionsAboveTheProvincesAreSplitAndScaled) {
+  const blood::Scenario s = short_scenario();
+  ASSERT_EQ(s.sessions.size(), 1u);  // one series over the whole region
+  const blood::Scenario scaled = apply_multipliers(s, sizing_provinces(s), {1.0, 2.0, 0.5});
+  ASSERT_EQ(scaled.sessions.size(), 3u);
+  for (const blood::SessionSpec& spec : scaled.sessions) EXPECT_EQ(spec.name, s.sessions[0].name);  // same streams
+  EXPECT_EQ(scaled.sessions[0].area, "hub-province");
+  EXPECT_DOUBLE_EQ(scaled.sessions[0].capacity_per_100k, s.sessions[0].capacity_per_100k);
+  EXPECT_DOUBLE_EQ(scaled.sessions[1].capacity_per_100k, 2 * s.sessions[0].capacity_per_100k);
+  EXPECT_DOUBLE_EQ(scaled.sessions[2].capacity_per_100k, 0.5 * s.sessions[0].capacity_per_100k);
+  // Invitations and walk-ins are per place: they follow the capacity.
+  EXPECT_DOUBLE_EQ(scaled.sessions[1].invitations_per_capacity, s.sessions[0].invitations_per_capacity);
+}
+
+TEST(SizeTargetsLevers, MultiplierOneChangesNothing) {
+  const blood::Scenario s = short_scenario(60);
+  const blood::Scenario same = apply_multipliers(s, sizing_provinces(s), {1.0, 1.0, 1.0});
+  const auto a = blood::run(blood::build_world(s), blood::RunOptions{11, 1});
+  const auto b = blood::run(blood::build_world(same), blood::RunOptions{11, 1});
+  const blood::Kpis ka = blood::compute_kpis(a);
+  const blood::Kpis kb = blood::compute_kpis(b);
+  EXPECT_EQ(ka.collected, kb.collected);
+  EXPECT_EQ(ka.issued, kb.issued);
+  EXPECT_EQ(ka.outdated, kb.outdated);
+  EXPECT_EQ(ka.collected_by_month, kb.collected_by_month);
+}
+
+blood::Scenario coast_on_its_own(int days) {
+  blood::Scenario s = short_scenario(days);
+  for (blood::CentreSpec& c : s.centres) {
+    if (c.name == "coast-centre") c.hub.clear();
+  }
+  // (The road to the old hub stays: a road alone moves no stock.)
+  return s;
+}
+
+TEST(SizeTargetsLevers, CatchmentsFollowTheSupplyChain) {
+  blood::Scenario s = short_scenario();
+  EXPECT_EQ(sizing_catchments(s), (std::vector<std::size_t>{0, 0, 0}));  // one hub supplies all
+  s = coast_on_its_own(120);
+  EXPECT_EQ(sizing_catchments(s), (std::vector<std::size_t>{0, 0, 2}));
+  s.policy.rebalancing.enabled = true;  // a national coordinator can move stock anywhere
+  EXPECT_EQ(sizing_catchments(s), (std::vector<std::size_t>{0, 0, 0}));
+}
+
+// Provinces that share no stock are independent: the search checks them in
+// the same evaluation. Here the coast gets its own hub.
+TEST(SizeTargetsLevers, ProvincesOfAnotherCatchmentDoNotMove) {
+  const blood::Scenario s = coast_on_its_own(60);
+  SizingOptions o = small_options(2);
+  o.replications = 2;
+  const Evaluation a = evaluate_plan(s, {1.0, 1.0, 1.0}, o);
+  const Evaluation b = evaluate_plan(s, {1.0, 1.0, 1.7}, o);
+  EXPECT_GT(b.provinces[2].collected, a.provinces[2].collected);
+  for (std::size_t p = 0; p < 2; ++p) {
+    EXPECT_EQ(a.provinces[p].collected, b.provinces[p].collected);
+    EXPECT_EQ(a.provinces[p].fill_rate.mean, b.provinces[p].fill_rate.mean);
+    EXPECT_EQ(a.provinces[p].outdate_rate.mean, b.provinces[p].outdate_rate.mean);
+  }
+}
+
+TEST(SizeTargetsOptions, BadOptionsAreRefused) {
+  const blood::Scenario s = short_scenario(30);
+  SizingOptions o = small_options(1);
+  o.replications = 1;  // no interval
+  EXPECT_THROW(size_targets(s, o), std::invalid_argument);
+  o = small_options(1);
+  o.goals.confidence = 1.0;
+  EXPECT_THROW(size_targets(s, o), std::invalid_argument);
+  o = small_options(1);
+  o.min_multiplier = 2.0;
+  EXPECT_THROW(size_targets(s, o), std::invalid_argument);
+}
+
+// The steering committee's question on a system that starts short.
+TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalAndNoneCanBeLowered) {
+  const blood::Scenario s = short_scenario();
+  const SizingOptions o = small_options(2);
+  const SizingResult r = size_targets(s, o);
+
+  ASSERT_FALSE(r.history.empty());
+  EXPECT_LT(r.history.front().provinces_meeting_fill, 3u) << "the scenario should start short";
+  EXPECT_TRUE(r.converged);
+  EXPECT_TRUE(r.balanced);
+  EXPECT_EQ(r.evaluations, r.history.size());
+  EXPECT_EQ(r.simulations, r.evaluations * o.replications);
+
+  std::int64_t total = 0;
+  for (const ProvincePlan& p : r.provinces) {
+    SCOPED_TRACE(p.area);
+    EXPECT_TRUE(p.sized);
+    EXPECT_TRUE(p.outcome.meets_fill);
+    EXPECT_GE(p.outcome.fill_rate.low(), o.goals.fill_rate);
+    std::int64_t months = 0;
+    for (const double c : p.outcome.collected_by_month) months += std::llround(c);
+    EXPECT_EQ(p.annual_target, months);  // the plan is the simulated collections, month by month
+    EXPECT_GT(p.annual_target, 0);
+    total += p.annual_target;
+  }
+  EXPECT_EQ(total, r.national_annual_target);
+  const std::vector<double> found = multipliers(r);
+  EXPECT_GT(*std::max_element(found.begin(), found.end()), 1.0) << "short at first: some province needs more";
+
+  // Minimal: lowering any province alone by the tolerance makes it, or a
+  // province that shares its hub, miss the goal (or it was at the floor).
+  for (std::size_t p = 0; p < found.size(); ++p) {
+    SCOPED_TRACE(r.provinces[p].area);
+    if (r.provinces[p].at_floor) continue;
+    EXPECT_TRUE(r.provinces[p].tight);
+    std::vector<double> lower = found;
+    lower[p] = std::max(o.min_multiplier, found[p] / (1 + o.tolerance));
+    const Evaluation e = evaluate_plan(s, lower, o);
+    const bool someone_misses = std::any_of(e.provinces.begin(), e.provinces.end(),
+                                            [](const AreaOutcome& a) { return !a.meets_fill; });
+    EXPECT_TRUE(someone_misses);
+  }
+}
+
+TEST(SizeTargetsSearch, SameResultForOneAndTwoThreads) {
+  const blood::Scenario s = short_scenario();
+  const SizingResult one = size_targets(s, small_options(1));
+  const SizingResult two = size_targets(s, small_options(2));
+  EXPECT_EQ(multipliers(one), multipliers(two));
+  EXPECT_EQ(one.evaluations, two.evaluations);
+  EXPECT_EQ(one.national_annual_target, two.national_annual_target);
+  EXPECT_EQ(one.national_monthly_target, two.national_monthly_target);
+  ASSERT_EQ(one.history.size(), two.history.size());
+  for (std::size_t k = 0; k < one.history.size(); ++k) {
+    EXPECT_EQ(one.history[k].multipliers, two.history[k].multipliers);
+    EXPECT_EQ(one.history[k].national_collected, two.history[k].national_collected);
+  }
+  for (std::size_t p = 0; p < one.provinces.size(); ++p) {
+    EXPECT_EQ(one.provinces[p].monthly_target, two.provinces[p].monthly_target);
+    EXPECT_EQ(one.provinces[p].outcome.fill_rate.mean, two.provinces[p].outcome.fill_rate.mean);
+  }
+}
+
+}  // namespace
+}  // namespace giotmau::experiments
