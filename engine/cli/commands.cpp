@@ -1,9 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstddef>
 #include <cstdio>
 #include <fstream>
@@ -129,39 +127,7 @@ std::string sanitised(const std::string& name) {
 
 // ---- size-targets: the plan files
 
-// Moves a finished temporary file into place. Without force, link() creates
-// `path` only if nothing is there, atomically; filesystems without hard
-// links fall back to check-then-rename.
-void commit(const fs::path& temporary, const fs::path& path, bool force) {
-  if (!force) {
-    if (::link(temporary.c_str(), path.c_str()) == 0) {
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return;
-    }
-    std::error_code error;
-    if (errno == EEXIST || fs::exists(fs::symlink_status(path, error))) {
-      throw std::runtime_error(path.string() + " already exists; not overwriting it (--force to replace it)");
-    }
-  }
-  fs::rename(temporary, path);
-}
-
-// Writes through a temporary file beside `path` (removed on failure and on
-// SIGINT/SIGTERM), so that a reader never sees a half-written plan.
-template <class Write>
-void write_atomically(const fs::path& path, bool force, const Write& write) {
-  const fs::path temporary = fs::absolute(results::temporary_path_for(path));
-  const results::TemporaryFileGuard guard(temporary);
-  try {
-    write(temporary);
-    commit(temporary, path, force);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw;
-  }
-}
+using results::write_atomically;
 
 void write_csv(const fs::path& path, const std::string& text, bool force) {
   write_atomically(path, force, [&](const fs::path& file) {
@@ -189,15 +155,8 @@ using results::check;
 using results::checked;
 using results::Handle;
 
-Handle utf8_text_type() {
-  Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
-  check(H5Tset_size(type.get(), H5T_VARIABLE), "making a variable-length string type");
-  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "marking strings as UTF-8");
-  return type;
-}
-
 Handle plan_row_type() {
-  const Handle text = utf8_text_type();
+  const Handle text = results::make_vlen_utf8();
   Handle row = checked(H5Tcreate(H5T_COMPOUND, sizeof(Hdf5PlanRow)), H5Tclose, "creating the row type");
   const auto insert = [&](const char* name, std::size_t offset, hid_t type) {
     check(H5Tinsert(row.get(), name, offset, type), std::string("adding column ") + name);
@@ -246,7 +205,7 @@ void set_attribute(hid_t object, const char* name, hid_t type, const void* value
 }
 
 void set_text(hid_t object, const char* name, const std::string& value) {
-  const Handle type = utf8_text_type();
+  const Handle type = results::make_vlen_utf8();
   const char* text = value.c_str();
   set_attribute(object, name, type.get(), &text);
 }

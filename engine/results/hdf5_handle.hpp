@@ -101,4 +101,12 @@ class QuietHdf5Errors {
   void* previous_data_ = nullptr;
 };
 
+// Variable-length UTF-8 strings, as netCDF-4 readers expect them.
+inline Handle make_vlen_utf8() {
+  Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "making a variable-length string type");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "marking strings as UTF-8");
+  return type;
+}
+
 }  // namespace giotmau::results

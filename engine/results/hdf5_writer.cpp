@@ -63,13 +63,6 @@ Handle make_space(std::span<const hsize_t> dims, std::span<const hsize_t> max_di
 
 Handle make_scalar_space() { return checked(H5Screate(H5S_SCALAR), H5Sclose, "creating a scalar dataspace"); }
 
-Handle make_vlen_utf8() {
-  Handle type = checked(H5Tcopy(H5T_C_S1), H5Tclose, "copying the string type");
-  check(H5Tset_size(type.get(), H5T_VARIABLE), "making a variable-length string type");
-  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "marking strings as UTF-8");
-  return type;
-}
-
 // netCDF-4 readers expect the order in which links and attributes were
 // created to be tracked and indexed (it is their definition order).
 Handle group_creation_plist() {
@@ -600,6 +593,19 @@ fs::path temporary_path_for(const fs::path& path) {
   return temporary;
 }
 
+void write_atomically(const fs::path& path, bool force, const std::function<void(const fs::path& temporary)>& write) {
+  const fs::path temporary = fs::absolute(temporary_path_for(path));
+  const TemporaryFileGuard guard(temporary);
+  try {
+    write(temporary);
+    commit(temporary, path, force);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+}
+
 void write_results(const fs::path& path, const std::vector<RunResult>& replications, const ResultsMetadata& meta,
                    bool force) {
   detail::write_results(path, replications, meta, force, {});
@@ -612,17 +618,10 @@ void detail::write_results(const fs::path& path, const std::vector<RunResult>& r
   if (!path.has_filename()) throw std::runtime_error("write_results: " + path.string() + " names no file");
   // Checked up front too, so that a long write is not wasted on a file we may not replace.
   if (!force && exists_no_throw(path)) throw exists_error(path);
-  const fs::path temporary = fs::absolute(temporary_path_for(path));
-  const TemporaryFileGuard guard(temporary);
-  try {
+  write_atomically(path, force, [&](const fs::path& temporary) {
     write_file(temporary, world, replications, meta);
     if (before_commit) before_commit(temporary);
-    commit(temporary, path, force);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw;
-  }
+  });
 }
 
 }  // namespace giotmau::results

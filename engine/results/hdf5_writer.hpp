@@ -33,6 +33,13 @@ void write_results(const std::filesystem::path& path, const std::vector<blood::R
 // The temporary name write_results uses for `path` in this process.
 std::filesystem::path temporary_path_for(const std::filesystem::path& path);
 
+// Runs `write` on a temporary file beside `path` (removed on failure and, once
+// install_interrupt_handlers() has run, on SIGINT/SIGTERM), then moves it to
+// `path`; without `force` an existing `path` is never replaced. Every result
+// file giotmau writes goes through here.
+void write_atomically(const std::filesystem::path& path, bool force,
+                      const std::function<void(const std::filesystem::path& temporary)>& write);
+
 namespace detail {
 // write_results with a test seam: `before_commit` runs on the complete,
 // closed temporary file just before it is moved into place (tests make it
