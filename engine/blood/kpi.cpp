@@ -51,8 +51,6 @@ Kpis compute_kpis(const RunResult& result, int root) {
         short_today += m.at(Measure::Shortage, d, a, group, Product::RedCells);
         k.produced += m.at(Measure::Produced, d, a, group, Product::RedCells);
         k.outdated += m.at(Measure::Outdated, d, a, group, Product::RedCells);
-        k.platelets_produced += m.at(Measure::Produced, d, a, group, Product::Platelets);
-        k.platelets_outdated += m.at(Measure::Outdated, d, a, group, Product::Platelets);
         stock_sum += static_cast<double>(m.at(Measure::OnHand, d, a, group, Product::RedCells));
         for (std::size_t p = 0; p < kProductCount; ++p) issued_all += m.at(Measure::Issued, d, a, group, product_at(p));
       }

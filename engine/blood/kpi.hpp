@@ -19,8 +19,6 @@ struct Kpis {
   int shortage_days = 0;                // days with any red-cell shortage
   std::int64_t produced = 0;            // red cells
   std::int64_t outdated = 0;            // red cells
-  std::int64_t platelets_outdated = 0;
-  std::int64_t platelets_produced = 0;
   double fill_rate = 0;                 // issued / requested, red cells
   double outdate_rate = 0;              // outdated / produced, red cells
   double mean_age_at_issue_days = 0;    // all products

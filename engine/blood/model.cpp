@@ -504,7 +504,6 @@ void BloodModel::evening(Ctx& ctx, State& state, DayNumber day) const {
     if (!low) continue;
     cs.last_appeal = day + appeals.delay_days;
     ++state.appeals;
-    state.appeal_log.emplace_back(s, cs.last_appeal);
   }
 }
 

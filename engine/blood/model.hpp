@@ -225,7 +225,6 @@ struct LpState {
   std::vector<int> drive_slot;             // global drive index -> index in `drives` or -1
   double issued_age_days_sum = 0;
   std::int64_t appeals = 0;
-  std::vector<std::pair<int, DayNumber>> appeal_log;  // (centre site, first day)
   std::int64_t sessions_short_of_bags = 0;  // sessions whose capacity bags cut
   std::int64_t rebalanced_units = 0;        // units this LP's centres shipped on the coordinator's instructions
   CoordinatorState coordinator;

@@ -173,7 +173,6 @@ class WorldBuilder {
       leaf.stream = name_stream("area", spec.name);
       leaf.local = static_cast<int>(w_->lp_leaves[leaf.lp].size());
       w_->lp_leaves[leaf.lp].push_back(static_cast<int>(w_->leaves.size()));
-      leaf_of_area_[leaf.area] = static_cast<int>(w_->leaves.size());
       w_->leaves.push_back(leaf);
     }
   }
@@ -349,7 +348,6 @@ class WorldBuilder {
 
   std::shared_ptr<World> w_;
   std::unordered_map<std::string, int> area_ids_, site_ids_;
-  std::unordered_map<int, int> leaf_of_area_;
   std::vector<bool> is_leaf_;
 };
 
