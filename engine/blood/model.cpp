@@ -29,6 +29,13 @@ bool in_window(DayNumber day, DayNumber centre, int before, int after) {
   return day >= centre - before && day <= centre + after;
 }
 
+// Around any year's Tết (a period of several years has one a year).
+bool near_tet(const SeasonSpec& season, DayNumber day, int before, int after) {
+  if (season.tet_by_year.empty()) return in_window(day, season.tet, before, after);
+  return std::any_of(season.tet_by_year.begin(), season.tet_by_year.end(),
+                     [&](DayNumber tet) { return in_window(day, tet, before, after); });
+}
+
 // Random stream purposes, mixed into the per-day stream ids.
 enum class Purpose : std::uint64_t { Demand = 1, Testing = 2, Session = 3 };
 
@@ -182,7 +189,7 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
   const unsigned month = month_index(day);
   double students = sc.season.student_presence_by_month[month];
   double workers = sc.season.worker_presence_by_month[month];
-  if (in_window(day, sc.season.tet, sc.season.tet_days_before, sc.season.tet_days_after)) {
+  if (near_tet(sc.season, day, sc.season.tet_days_before, sc.season.tet_days_after)) {
     students = std::min(students, sc.season.tet_student_presence);
     workers = std::min(workers, sc.season.tet_worker_presence);
   }
@@ -275,7 +282,8 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
   const DemandSpec& d = sc.demand;
   SiteState& hs = state.sites[static_cast<std::size_t>(site.local)];
   double factor = d.weekday_factors[weekday(day)] * d.month_factors[month_index(day)];
-  if (in_window(day, sc.season.tet, d.tet_surge_days_before, d.tet_surge_days_after)) factor *= d.tet_surge_factor;
+  if (near_tet(sc.season, day, d.tet_surge_days_before, d.tet_surge_days_after)) factor *= d.tet_surge_factor;
+  if (world_->growing_demand) factor *= world_->demand_growth(day);
 
   auto issue = [&](Product p, BloodGroup patient, std::int64_t units) {
     if (units <= 0) return std::int64_t{0};

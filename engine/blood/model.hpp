@@ -133,6 +133,13 @@ struct World {
 
   bool rebalancing() const noexcept { return coordinator_lp != kNoCoordinator; }
 
+  // Yearly trends (TrendSpec): the factor for the civil year of `day`, one
+  // more step of growth for each year after the first simulated one.
+  bool growing_demand = false;
+  bool growing_plan = false;
+  double demand_growth(DayNumber day) const;
+  double plan_growth(DayNumber day) const;
+
   kernel::Tick travel_ticks(int from, int to) const;
 };
 

@@ -119,6 +119,19 @@ struct SeasonSpec {
   double tet_worker_presence = 0.6;
   std::array<double, 12> student_presence_by_month{1, 1, 1, 1, 1, 0.45, 0.35, 0.45, 1, 1, 1, 1};
   std::array<double, 12> worker_presence_by_month{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  // Tết of each civil year from tet_first_year on (the loader fills it for
+  // the simulated years and one either side, `tet` replacing its own year's);
+  // empty: `tet` is the only Tết.
+  int tet_first_year = 0;
+  std::vector<DayNumber> tet_by_year;
+};
+
+// Yearly trends over a period of several years: each simulated year after the
+// first multiplies by (1 + rate) once more. Zero: no trend.
+struct TrendSpec {
+  double population_growth_per_year = 0;  // the population demand scales with
+  double demand_growth_per_year = 0;      // transfusions per person
+  double plan_growth_per_year = 0;        // every session's capacity and target
 };
 
 // From whole blood to components.
@@ -193,6 +206,7 @@ struct Scenario {
   ProcessingSpec processing;
   DemandSpec demand;
   PolicySpec policy;
+  TrendSpec trend;
 
   int days() const noexcept { return end - start + 1; }
 };

@@ -34,6 +34,9 @@ class WorldBuilder {
     w_->scenario = scenario;
     w_->first_day = scenario.start;
     w_->days = days_override > 0 ? std::min(days_override, scenario.days()) : scenario.days();
+    const TrendSpec& trend = scenario.trend;
+    w_->growing_demand = trend.population_growth_per_year != 0 || trend.demand_growth_per_year != 0;
+    w_->growing_plan = trend.plan_growth_per_year != 0;
     if (w_->days <= 0) throw std::invalid_argument("the scenario ends before it starts");
   }
 
@@ -267,6 +270,14 @@ class WorldBuilder {
     }
   }
 
+  // A session in a later year of a growing plan: more places, invitations and walk-ins.
+  static void grow(SessionDay& session, const SessionSpec& spec, std::int64_t capacity, double factor) {
+    const double places = (capacity > 0 ? static_cast<double>(capacity) : 250.0) * factor;
+    session.capacity = capacity > 0 ? std::max<std::int64_t>(1, std::llround(static_cast<double>(capacity) * factor)) : 0;
+    session.invitations = spec.invitations_per_capacity * places;
+    session.walk_in = spec.walk_in_per_capacity * places;
+  }
+
   void add_session(const SessionSpec& spec, int campaign) {
     const std::vector<bool> covers = leaves_under({spec.area});
     const bool recurring = std::any_of(spec.weekdays.begin(), spec.weekdays.end(), [](bool b) { return b; });
@@ -295,6 +306,9 @@ class WorldBuilder {
       record.first_day = days.empty() ? (recurring ? spec.from : spec.date) : days.front();
       record.sessions = static_cast<int>(days.size());
       record.target_units = leaf_count > 0 ? spec.target_units / static_cast<std::int64_t>(leaf_count) : 0;
+      if (w_->growing_plan) {
+        record.target_units = std::llround(static_cast<double>(record.target_units) * w_->plan_growth(record.first_day));
+      }
       const int drive = static_cast<int>(w_->drive_templates.size());
       w_->drive_templates.push_back(record);
       const double places = capacity > 0 ? static_cast<double>(capacity) : 250.0;
@@ -308,6 +322,7 @@ class WorldBuilder {
       session.walk_in = spec.walk_in_per_capacity * places;
       for (DayNumber d : days) {
         session.day = d;
+        if (w_->growing_plan) grow(session, spec, capacity, w_->plan_growth(d));
         w_->sessions_by_lp[leaf.lp].push_back(session);
       }
     }
@@ -408,6 +423,21 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
   }
   if (world.rebalancing()) states[world.coordinator_lp].coordinator.balance.assign(world.rebalancing_centres.size(), {});
   return states;
+}
+
+namespace {
+
+int years_after(DayNumber first_day, DayNumber day) { return civil_date(day).year - civil_date(first_day).year; }
+
+}  // namespace
+
+double World::demand_growth(DayNumber day) const {
+  const TrendSpec& t = scenario.trend;
+  return std::pow((1 + t.population_growth_per_year) * (1 + t.demand_growth_per_year), years_after(first_day, day));
+}
+
+double World::plan_growth(DayNumber day) const {
+  return std::pow(1 + scenario.trend.plan_growth_per_year, years_after(first_day, day));
 }
 
 }  // namespace giotmau::blood

@@ -374,7 +374,7 @@ int validate_command(const std::string& path) {
 
 int run_command(const RunArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario);
+  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year});
   if (!a.output.empty()) check_output(a.output, a.force);
   const auto world = blood::build_world(loaded.scenario, a.days);
   const ExperimentInfo info{a.seed.value_or(loaded.scenario.seed), a.replications, a.threads};
@@ -406,7 +406,7 @@ int compare_command(const CompareArguments& args) {
   std::vector<ScenarioLabel> labels;
   std::vector<std::shared_ptr<const blood::World>> worlds;
   for (const std::string& file : args.scenarios) {
-    loaded.push_back(io::load_scenario(file));
+    loaded.push_back(io::load_scenario(file, {a.year}));
     labels.push_back(label(file, loaded.back()));
     worlds.push_back(blood::build_world(loaded.back().scenario, a.days));
   }
@@ -468,7 +468,7 @@ int compare_command(const CompareArguments& args) {
 
 int size_targets_command(const SizeTargetsArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario);
+  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year});
   check_plan_outputs(args);
   const auto world = blood::build_world(loaded.scenario, a.days);  // what the model checks, before the search
   experiments::SizingOptions options = sizing_options(args, loaded.scenario.seed);

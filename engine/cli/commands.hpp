@@ -21,6 +21,7 @@ struct ExperimentArguments {
   std::size_t replications = 1;
   unsigned threads = 1;
   int days = 0;                       // simulate only the first N days; 0: all
+  std::optional<int> year;            // move the scenario to this year (--year)
   std::string format = "text";        // text | json
   bool quiet = false;                 // no KPI tables, no progress bar
   std::string output;                 // HDF5 results; empty: none

@@ -27,6 +27,8 @@ void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a) {
   cmd->add_option("--seed", a.seed, "base random seed (default: the scenario's); replication 0 uses it as is");
   cmd->add_option("--threads", a.threads, "worker threads (results do not depend on it)")->check(CLI::Range(1u, 1024u));
   cmd->add_option("--days", a.days, "simulate only the first N days")->check(CLI::PositiveNumber);
+  cmd->add_option("--year", a.year, "move the scenario to this year: its period, yearly dates and Tết")
+      ->check(CLI::Range(1800, 2199));
   cmd->add_option("--format", a.format, "text (default) or json (the summary only, on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("--quiet", a.quiet, "no KPI tables and no progress bar");

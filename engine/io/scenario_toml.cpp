@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "io/sha256.hpp"
+#include "io/yearly_dates.hpp"
 
 // Layout of this file, top to bottom:
 //   1. issues and message helpers
@@ -51,11 +52,18 @@ class Issues {
          known ? static_cast<int>(where.begin.column) : 1, std::move(key_path), std::move(message)});
   }
   void at(const toml::node* node, std::string key_path, std::string message) {
-    at(node ? node->source() : toml::source_region{}, std::move(key_path), std::move(message));
+    at(node ? source_of(*node) : toml::source_region{}, std::move(key_path), std::move(message));
   }
   // At a key rather than its value, where the key says where it was written.
   void at_key(const toml::key& key, const toml::node& value, std::string key_path, std::string message) {
-    at(key.source().path ? key.source() : value.source(), std::move(key_path), std::move(message));
+    at(key.source().path ? key.source() : source_of(value), std::move(key_path), std::move(message));
+  }
+  // Nodes made from others (yearly dates resolved, entries copied per year)
+  // are blamed on the text they come from.
+  void same_place(const toml::node& made, const toml::source_region& where) { places_[&made] = where; }
+  toml::source_region source_of(const toml::node& node) const {
+    const auto it = places_.find(&node);
+    return it != places_.end() ? it->second : node.source();
   }
   void in_file(std::string file, int line, int column, std::string message) {
     add({std::move(file), line, column, {}, std::move(message)});
@@ -85,6 +93,7 @@ class Issues {
   }
 
   std::string fallback_file_;
+  std::unordered_map<const toml::node*, toml::source_region> places_;
   std::vector<ScenarioIssue> list_;
   std::size_t dropped_ = 0;
 };
@@ -250,7 +259,9 @@ std::optional<DayNumber> date_value(const toml::node& node) {
 std::optional<DayNumber> get_date(const toml::node& node, const std::string& path, Issues& issues) {
   if (const auto day = date_value(node)) return day;
   if (const auto* s = node.as_string()) {
-    issues.at(&node, path, "expected a date YYYY-MM-DD, got " + quote_name(s->get()) + " (not a real date)");
+    issues.at(&node, path,
+              "expected a date YYYY-MM-DD (or, for sessions and campaigns, MM-DD or Tết + N days), got " +
+                  quote_name(s->get()));
   } else {
     issues.at(&node, path, "expected a date (YYYY-MM-DD), got " + type_name(node));
   }
@@ -789,6 +800,16 @@ const Schema<DemandSpec>& demand_schema() {
   return schema;
 }
 
+const Schema<blood::TrendSpec>& trend_schema() {
+  using T = blood::TrendSpec;
+  static const Schema<T> schema = {
+      number("population_growth_per_year", &T::population_growth_per_year, {-0.5, 1}),
+      number("demand_growth_per_year", &T::demand_growth_per_year, {-0.5, 1}),
+      number("plan_growth_per_year", &T::plan_growth_per_year, {-0.5, 1}),
+  };
+  return schema;
+}
+
 const Schema<blood::RebalancingSpec>& rebalancing_schema() {
   using R = blood::RebalancingSpec;
   static const Schema<R> schema = {
@@ -872,6 +893,7 @@ class ScenarioReader {
         nested("processing", &S::processing, processing_schema()),
         nested("demand", &S::demand, demand_schema()),
         nested("policy", &S::policy, policy_schema()),
+        nested("trend", &S::trend, trend_schema()),
     };
   }
 
@@ -1700,12 +1722,24 @@ class Loader {
   std::vector<fs::path> chain_;  // files being loaded, outermost first
 };
 
-LoadedScenario finish(std::optional<toml::table> merged, std::vector<std::string> files, Issues& issues) {
+LoadedScenario finish(std::optional<toml::table> merged, std::vector<std::string> files, Issues& issues,
+                      const LoadOptions& options) {
   // Without a document (unreadable file, syntax error, broken extends)
   // validation would only add noise; merge problems do not stop it.
   if (!merged) throw ScenarioError(issues.take());
+  const CalendarReport report{
+      [&](const toml::node* node, const std::string& path, std::string message) {
+        issues.at(node, path, std::move(message));
+      },
+      [&](const toml::node& made, const toml::source_region& where) { issues.same_place(made, where); },
+      [&](const toml::node& node) { return issues.source_of(node); }};
+  const auto years = resolve_calendar(*merged, options.year, report);
   LoadedScenario out;
   out.scenario = ScenarioReader(*merged, issues).read();
+  if (years) {
+    out.scenario.season.tet_first_year = years->first_year;
+    out.scenario.season.tet_by_year = years->tet_by_year;
+  }
   if (!issues.empty()) throw ScenarioError(issues.take());
   std::ostringstream resolved;
   resolved << *merged;
@@ -1735,18 +1769,18 @@ std::string format_issue(const ScenarioIssue& issue) {
 ScenarioError::ScenarioError(std::vector<ScenarioIssue> found)
     : std::runtime_error(describe(found)), issues(std::move(found)) {}
 
-LoadedScenario load_scenario(const fs::path& file) {
+LoadedScenario load_scenario(const fs::path& file, const LoadOptions& options) {
   Issues issues(file.lexically_normal().string());
   Loader loader(issues);
   auto merged = loader.from_file(file, nullptr);
-  return finish(std::move(merged), std::move(loader.files), issues);
+  return finish(std::move(merged), std::move(loader.files), issues, options);
 }
 
-LoadedScenario load_scenario_text(std::string_view toml, const std::string& file_label) {
+LoadedScenario load_scenario_text(std::string_view toml, const std::string& file_label, const LoadOptions& options) {
   Issues issues(file_label);
   Loader loader(issues);
   auto merged = loader.from_text(toml, file_label);
-  return finish(std::move(merged), std::move(loader.files), issues);
+  return finish(std::move(merged), std::move(loader.files), issues, options);
 }
 
 }  // namespace giotmau::io

@@ -5,6 +5,7 @@
 // one run shows the author everything to fix.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -41,11 +42,17 @@ struct LoadedScenario {
 // Files larger than this are refused before they are read.
 inline constexpr std::uintmax_t kMaxScenarioFileBytes = 16u * 1024u * 1024u;
 
+struct LoadOptions {
+  // Moves the scenario to this year (as its `year` key does, and winning over it).
+  std::optional<int> year;
+};
+
 // Loads `file` and the chain of files it `extends`. Throws ScenarioError.
-LoadedScenario load_scenario(const std::filesystem::path& file);
+LoadedScenario load_scenario(const std::filesystem::path& file, const LoadOptions& options = {});
 
 // Same, from text; `file_label` names it in messages, and `extends` in it is
 // resolved against the directory part of the label.
-LoadedScenario load_scenario_text(std::string_view toml, const std::string& file_label);
+LoadedScenario load_scenario_text(std::string_view toml, const std::string& file_label,
+                                  const LoadOptions& options = {});
 
 }  // namespace giotmau::io
