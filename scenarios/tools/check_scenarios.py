@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -40,10 +41,10 @@ HOSPITAL = {"name": "str", "area": "str", "centre": "str", "population_served": 
             "order_up_to_days": "num", "reorder_point_units": "products", "order_up_to_units": "products",
             "initial_stock_days": "num", "external_lead_time_days": "int", "remove": "bool"}
 LINK = {"from": "str", "to": "str", "travel_minutes": "pos"}
-SESSION = {"name": "str", "area": "str", "organiser": "str", "date": "date", "weekdays": "weekdays",
-           "from": "date", "to": "date", "capacity": "int", "capacity_per_100k": "num", "target_units": "int",
+SESSION = {"name": "str", "area": "str", "organiser": "str", "date": "when", "weekdays": "weekdays",
+           "from": "when", "to": "when", "capacity": "int", "capacity_per_100k": "num", "target_units": "int",
            "invitations_per_capacity": "num", "walk_in_per_capacity": "num", "remove": "bool"}
-CAMPAIGN = {"name": "str", "start": "date", "end": "date", "areas": "strings", "turnout_factor": "num",
+CAMPAIGN = {"name": "str", "start": "when", "end": "when", "areas": "strings", "turnout_factor": "num",
             "recruitment_factor": "num", "session": "sessions", "remove": "bool"}
 APPEALS = {"enabled": "bool", "threshold_days": "num", "delay_days": "int", "turnout_factor": "num",
            "walk_in_factor": "num", "decay_days": "num", "cooldown_days": "int"}
@@ -145,6 +146,9 @@ class Checker:
                     ok = True
                 except ValueError:
                     ok = False
+        elif kind == "when":  # a date, or a yearly one: "MM-DD", "Tết + N days"
+            ok = (isinstance(v, dt.date) and not isinstance(v, dt.datetime)) or (
+                isinstance(v, str) and (yearly(v) or absolute(v) is not None))
         elif kind == "int":
             ok = isinstance(v, int) and not isinstance(v, bool) and v >= 0
         elif kind == "num":
@@ -221,8 +225,6 @@ class Checker:
         for req in ("name", "start", "end"):
             if req not in doc:
                 self.err(req, "required")
-        if "tet" not in doc.get("season", {}):
-            self.err("season.tet", "required")
         if self.errors and any(m.endswith(": required") for m in self.errors):
             return
         try:
@@ -335,26 +337,42 @@ class Checker:
             if ("date" in s) == ("weekdays" in s):
                 self.err(w, "exactly one of date and weekdays")
             for k in ("date", "from", "to"):
-                if k in s and not (start <= date(s[k]) <= end):
+                if k in s and not yearly(s[k]) and not (start <= date(s[k]) <= end):
                     self.err(w, f"{k} {s[k]} outside the simulated period")
-            if "from" in s and "to" in s and date(s["to"]) < date(s["from"]):
+            if "from" in s and "to" in s and not yearly(s["from"]) and date(s["to"]) < date(s["from"]):
                 self.err(w, "to before from")
         for c in doc.get("campaign", []):
             w = f"campaign {c['name']}"
-            if date(c["end"]) < date(c["start"]):
+            if not yearly(c["start"]) and date(c["end"]) < date(c["start"]):
                 self.err(w, "end before start")
             for a in c.get("areas", []):
                 if a not in areas:
                     self.err(w, f"area {a!r} is not an area")
             for s in c.get("session", []):
-                if "date" in s and not (date(c["start"]) <= date(s["date"]) <= date(c["end"])):
+                if "date" in s and not yearly(s["date"]) and not yearly(c["start"]) and not (
+                        date(c["start"]) <= date(s["date"]) <= date(c["end"])):
                     self.warn(w, f"session {s['name']} on {s['date']} outside the campaign window")
-        tet = date(doc["season"]["tet"])
-        if not (start - dt.timedelta(days=60) <= tet <= end + dt.timedelta(days=60)):
-            self.warn("season.tet", f"{tet} far from the simulated period")
+        if "tet" in doc.get("season", {}):  # else computed by giotmau for every year
+            tet = date(doc["season"]["tet"])
+            if not (start - dt.timedelta(days=60) <= tet <= end + dt.timedelta(days=60)):
+                self.warn("season.tet", f"{tet} far from the simulated period")
         self.summary = (f"{len(areas)} areas, {len(centres)} centres, {len(hospitals)} hospitals, "
                         f"{len(doc.get('link', []))} links, {len(all_sessions)} sessions, "
                         f"{len(doc.get('campaign', []))} campaigns, targets {sum(s.get('target_units', 0) for s in all_sessions):,} units")
+
+
+def absolute(v):
+    try:
+        return v if isinstance(v, dt.date) else dt.date.fromisoformat(v.strip())
+    except ValueError:
+        return None
+
+
+def yearly(v) -> bool:
+    """A yearly date (docs/scenario-format.md): "MM-DD" or "Tết ± N days"."""
+    if not isinstance(v, str):
+        return False
+    return bool(re.fullmatch(r"\s*(\d\d-\d\d|(Tết|Tet|tet)(\s*[+-]\s*\d{1,3}\s*days?)?)\s*", v))
 
 
 def main(argv: list[str]) -> int:

@@ -31,7 +31,23 @@ COMMAND = "/usr/bin/python3 scenarios/tools/make_vietnam_2025.py"
 
 YEAR_START = dt.date(2025, 1, 1)
 YEAR_END = dt.date(2025, 12, 31)
-TET = dt.date(2025, 1, 29)  # domain.md (computed in UTC+7)
+TET = dt.date(2025, 1, 29)  # domain.md (computed in UTC+7); giotmau computes it for any year
+
+
+# Dates written so that they hold every year (docs/scenario-format.md, "Dates"):
+# the scenario then moves to another year with --year, and a run of several
+# years repeats each campaign and series every year.
+def yearly(d: dt.date) -> str:
+    """A month-day, every year: "04-07"."""
+    return f"{d.month:02d}-{d.day:02d}"
+
+
+def from_tet(d: dt.date) -> str:
+    """Days from Tết, every year: "Tết + 10 days"."""
+    n = (d - TET).days
+    if n == 0:
+        return "Tết"
+    return f"Tết {'+' if n > 0 else '-'} {abs(n)} day{'' if abs(n) == 1 else 's'}"
 
 # --- population --------------------------------------------------------------
 GSO_POPULATION = 101_112_656       # GSO mid-term survey 1/4/2024 (data README)
@@ -282,7 +298,7 @@ def plan(provinces: list[Province]) -> None:
 class Campaign:
     def __init__(self, name, title, start, end, areas, turnout, recruitment, source, note,
                  session_days=None, weekdays=None, session_from=None, session_to=None,
-                 target=0, target_source="assumed", only=None, organiser="", slug=None):
+                 target=0, target_source="assumed", only=None, organiser="", slug=None, tet_relative=False):
         self.name = name
         self.title = title
         self.start, self.end = start, end
@@ -298,6 +314,11 @@ class Campaign:
         self.only = only                          # restrict sessions to these provinces
         self.organiser = organiser
         self.slug = slug or name
+        self.tet_relative = tet_relative          # dates written relative to Tết, else as month-days
+
+    def when(self, d: dt.date) -> str:
+        """A date of this campaign as written in the scenario (every year)."""
+        return from_tet(d) if self.tet_relative else yearly(d)
 
     def occurrences(self) -> int:
         if self.session_date:
@@ -324,7 +345,7 @@ def campaigns() -> list[Campaign]:
                  "daily festival sessions in Hà Nội",
                  weekdays=list(WEEKDAY_INDEX), target=8_928,
                  target_source="domain.md (2025 result used as the target)",
-                 only={"ha-noi"}, organiser="NIHBT, Hà Nội steering committee"),
+                 only={"ha-noi"}, organiser="NIHBT, Hà Nội steering committee", tet_relative=True),
         Campaign("toan-dan-hien-mau-7-4-2025", "Ngày toàn dân hiến máu tình nguyện 7/4 (national donation day)",
                  d(2025, 4, 5), d(2025, 4, 9), [], 1.2, 1.5,
                  "domain.md, seed 003, seed 004: 7 April; window of a few days assumed",
@@ -468,7 +489,8 @@ def national(provinces: list[Province]) -> str:
     w("# ---------------------------------------------------------------------------")
     w("# Who is in town: students leave in summer and at Tết, workers at Tết (domain.md).")
     w("[season]")
-    w(kv("tet", TET, "domain.md: Tết 2025 (UTC+7)"))
+    w(f"# tet: computed from the Vietnamese lunisolar calendar (UTC+7) for every simulated year;")
+    w(f"# {TET.isoformat()} in 2025 (domain.md). A `tet = YYYY-MM-DD` line here would override it.")
     w(kv("tet_days_before", 10, "assumed: 2025 holiday 25/1–2/2 plus travel"))
     w(kv("tet_days_after", 10, "assumed"))
     w(kv("tet_student_presence", 0.3, "assumed (format default); domain.md: students go home"))
@@ -716,8 +738,8 @@ def national(provinces: list[Province]) -> str:
         w(kv("area", p.slug))
         w(kv("organiser", f"Ban chỉ đạo vận động HMTN {p.name_vi}, Hội Chữ thập đỏ"))
         w(kv("weekdays", wd, "assumed"))
-        w(kv("from", YEAR_START))
-        w(kv("to", YEAR_END))
+        w(kv("from", yearly(YEAR_START), "every year"))
+        w(kv("to", yearly(YEAR_END)))
         w(kv("capacity_per_100k", per100k, f"{CAPACITY_OVER_PLAN} × target / {n} days / population"))
         w(kv("target_units", drive_target[p.slug], "plan share, see above"))
         w(kv("invitations_per_capacity", DRIVE_INVITATIONS_PER_CAPACITY, "assumed"))
@@ -732,8 +754,8 @@ def national(provinces: list[Province]) -> str:
             w(kv("area", p.slug))
             w(kv("organiser", p.centre))
             w(kv("weekdays", FIXED_SITE_WEEKDAYS, "brief: open Mon–Sat"))
-            w(kv("from", YEAR_START))
-            w(kv("to", YEAR_END))
+            w(kv("from", yearly(YEAR_START), "every year"))
+            w(kv("to", yearly(YEAR_END)))
             w(kv("capacity", cap_f, f"{CAPACITY_OVER_PLAN} × target / {n_f} days"))
             w(kv("target_units", fixed_target[p.slug], f"{HUB_FIXED_SITE_SHARE:.0%} of the plan (assumed)"))
             w(kv("invitations_per_capacity", FIXED_INVITATIONS_PER_CAPACITY, "assumed: fixed sites rely less on invitations"))
@@ -756,8 +778,8 @@ def national(provinces: list[Province]) -> str:
         w(f"# Organisers: {c.organiser}.")
         w("[[campaign]]")
         w(kv("name", c.name))
-        w(kv("start", c.start))
-        w(kv("end", c.end))
+        w(kv("start", c.when(c.start), f"every year; {c.start.isoformat()} in 2025"))
+        w(kv("end", c.when(c.end), f"{c.end.isoformat()} in 2025"))
         w(kv("areas", c.areas, "everywhere" if not c.areas else "see above"))
         w(kv("turnout_factor", c.turnout, "assumed"))
         w(kv("recruitment_factor", c.recruitment, "assumed"))
@@ -772,11 +794,11 @@ def national(provinces: list[Province]) -> str:
             cap = max(10, math.ceil(CAPACITY_OVER_PLAN * t / occ))
             s = {"name": f"{c.slug}-{p.slug}", "area": p.slug}
             if c.session_date:
-                s["date"] = c.session_date
+                s["date"] = c.when(c.session_date)
             else:
                 s["weekdays"] = c.weekdays
-                s["from"] = c.session_from
-                s["to"] = c.session_to
+                s["from"] = c.when(c.session_from)
+                s["to"] = c.when(c.session_to)
             s["capacity"] = cap
             s["target_units"] = t
             s["walk_in_per_capacity"] = DRIVE_WALK_IN_PER_CAPACITY
@@ -814,8 +836,8 @@ def pre_tet_push(provinces: list[Province]) -> str:
     L += ["", kv("name", "vietnam-2025-pre-tet-push"), "",
           "[[campaign]]",
           kv("name", "pre-tet-push-2025"),
-          kv("start", start, "Tết - 21 days"),
-          kv("end", end, "the day before Tết"),
+          kv("start", from_tet(start), f"every year; {start.isoformat()} in 2025"),
+          kv("end", from_tet(end), "the day before Tết"),
           kv("areas", [], "everywhere"),
           kv("turnout_factor", 1.15, "assumed: publicity before Tết"),
           kv("recruitment_factor", 1.3, "assumed"),
@@ -825,8 +847,8 @@ def pre_tet_push(provinces: list[Province]) -> str:
         t = round(p.plan * extra_share)
         cap = max(10, math.ceil(CAPACITY_OVER_PLAN * t / n))
         L.append("  " + inline({"name": f"pre-tet-push-{p.slug}", "area": p.slug,
-                                "weekdays": wd, "from": start, "to": end, "capacity": cap, "target_units": t,
-                                "walk_in_per_capacity": DRIVE_WALK_IN_PER_CAPACITY}) + ",")
+                                "weekdays": wd, "from": from_tet(start), "to": from_tet(end), "capacity": cap,
+                                "target_units": t, "walk_in_per_capacity": DRIVE_WALK_IN_PER_CAPACITY}) + ",")
     L.append("]")
     return "\n".join(L) + "\n"
 
@@ -854,8 +876,8 @@ def summer_non_students(provinces: list[Province]) -> str:
     L += ["", kv("name", "vietnam-2025-summer-non-students"), "",
           "[[campaign]]",
           kv("name", "summer-workplaces-2025"),
-          kv("start", start),
-          kv("end", end),
+          kv("start", yearly(start), "every year"),
+          kv("end", yearly(end)),
           kv("areas", [], "everywhere"),
           kv("turnout_factor", 1.05, "calibrated (was 1.2): employer support, paid time off; applies to every session"),
           kv("recruitment_factor", 1.2, "calibrated (was 1.6): applies to every session in the window"),
@@ -865,8 +887,8 @@ def summer_non_students(provinces: list[Province]) -> str:
         t = round(p.plan * extra_share)
         cap = max(10, math.ceil(CAPACITY_OVER_PLAN * t / n))
         L.append("  " + inline({"name": f"summer-workplaces-{p.slug}", "area": p.slug,
-                                "weekdays": wd, "from": start, "to": end, "capacity": cap, "target_units": t,
-                                "walk_in_per_capacity": 0.3}) + ",")
+                                "weekdays": wd, "from": yearly(start), "to": yearly(end), "capacity": cap,
+                                "target_units": t, "walk_in_per_capacity": 0.3}) + ",")
     L.append("]")
     return "\n".join(L) + "\n"
 
