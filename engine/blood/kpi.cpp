@@ -28,14 +28,34 @@ std::vector<int> top_areas(const World& world) {
   return tops;
 }
 
+std::vector<YearSpan> simulated_years(const World& world) {
+  std::vector<YearSpan> years;
+  const DayNumber last = world.first_day + world.days - 1;
+  for (DayNumber d = world.first_day; d <= last;) {
+    const int year = civil_date(d).year;
+    const DayNumber end = std::min(last, day_number({year, 12, 31}));
+    years.push_back({year, d, end});
+    d = end + 1;
+  }
+  return years;
+}
+
 Kpis compute_kpis(const RunResult& result, int root) {
+  const World& world = *result.world;
+  return compute_kpis(result, root, world.first_day, world.first_day + result.measures.days() - 1);
+}
+
+Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber last) {
   const World& world = *result.world;
   const DailyMeasures& m = result.measures;
   const std::vector<bool> in = areas_under(world, root);
+  const bool whole_run = first <= world.first_day && last >= world.first_day + m.days() - 1;
   Kpis k;
   std::int64_t issued_all = 0;
   double stock_sum = 0;
-  for (int d = 0; d < m.days(); ++d) {
+  const int first_index = std::max(0, first - world.first_day);
+  const int end_index = std::min(m.days(), last - world.first_day + 1);
+  for (int d = first_index; d < end_index; ++d) {
     const unsigned month = month_index(world.first_day + d);
     std::int64_t short_today = 0;
     for (int a = 0; a < m.areas(); ++a) {
@@ -64,6 +84,7 @@ Kpis compute_kpis(const RunResult& result, int root) {
     for (const SessionDay& s : sessions) {
       const DriveRecord& r = result.drives[static_cast<std::size_t>(s.drive)];
       if (!in[static_cast<std::size_t>(world.leaves[static_cast<std::size_t>(s.leaf)].area)] || r.sessions == 0) continue;
+      if (s.day < first || s.day > last) continue;
       target_by_month[month_index(s.day)] += static_cast<double>(r.target_units) / r.sessions;
     }
   }
@@ -73,7 +94,8 @@ Kpis compute_kpis(const RunResult& result, int root) {
   }
   k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
   k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
-  k.mean_age_at_issue_days = root < 0 && issued_all > 0 ? result.issued_age_days_sum / static_cast<double>(issued_all) : 0.0;
+  k.mean_age_at_issue_days =
+      root < 0 && whole_run && issued_all > 0 ? result.issued_age_days_sum / static_cast<double>(issued_all) : 0.0;
   k.days_of_supply = k.issued > 0 ? stock_sum / static_cast<double>(k.issued) : 0.0;
   return k;
 }

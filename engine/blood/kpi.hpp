@@ -30,6 +30,17 @@ struct Kpis {
 // `root` < 0: everything; else the areas under (and including) area `root`.
 Kpis compute_kpis(const RunResult& result, int root = -1);
 
+// The same over the simulated days `first`..`last` only (one year of a run of
+// several). Mean age at issue is tracked over the whole run only: 0 here.
+Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber last);
+
+// The civil years a run covers, each clipped to the simulated days.
+struct YearSpan {
+  int year = 0;
+  DayNumber first = 0, last = 0;
+};
+std::vector<YearSpan> simulated_years(const World& world);
+
 // The top-level areas (regions), for per-region summaries.
 std::vector<int> top_areas(const World& world);
 

@@ -16,6 +16,29 @@ void print_kpi_row(std::FILE* out, const std::string& name, const Kpis& k) {
                k.days_of_supply);
 }
 
+void print_months(std::FILE* out, const std::string& prefix, const Kpis& k) {
+  for (unsigned m = 0; m < 12; ++m) {
+    if (k.collected_by_month[m] == 0 && k.target_by_month[m] == 0) continue;
+    std::fprintf(out, "%-8s %11lld %10lld\n", (prefix + std::string(blood::kMonthNames[m])).c_str(),
+                 static_cast<long long>(k.collected_by_month[m]), static_cast<long long>(k.target_by_month[m]));
+  }
+}
+
+// A run over several years: the national KPIs and the month table of each year.
+void print_years(std::FILE* out, const blood::RunResult& result, const std::vector<blood::YearSpan>& years) {
+  std::fprintf(out, "\n%-16s %11s %11s %7s %8s %10s %6s %8s %8s %7s\n", "year", "collected", "target", "plan",
+               "fill", "shortage", "s.days", "outdate", "age(d)", "supply");
+  std::vector<Kpis> per_year;
+  for (const blood::YearSpan& y : years) {
+    per_year.push_back(blood::compute_kpis(result, -1, y.first, y.last));
+    print_kpi_row(out, std::to_string(y.year), per_year.back());
+  }
+  print_kpi_row(out, "total", blood::compute_kpis(result));
+  std::fprintf(out, "(national; age at issue is tracked over the whole run only)\n");
+  std::fprintf(out, "\nmonth         collected     target\n");
+  for (std::size_t i = 0; i < years.size(); ++i) print_months(out, std::to_string(years[i].year) + " ", per_year[i]);
+}
+
 }  // namespace
 
 void print_summary(std::FILE* out, const blood::RunResult& result) {
@@ -35,12 +58,12 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
   std::fprintf(out,
                "(collected: whole-blood donations; target: the sessions' targets; fill, shortage (units, days), "
                "outdate and supply (days of stock) are for red cells; age: mean age at issue in days)\n");
-  std::fprintf(out, "\nmonth      collected     target\n");
-  for (unsigned m = 0; m < 12; ++m) {
-    if (national.collected_by_month[m] == 0 && national.target_by_month[m] == 0) continue;
-    std::fprintf(out, "%-8s %11lld %10lld\n", std::string(blood::kMonthNames[m]).c_str(),
-                 static_cast<long long>(national.collected_by_month[m]),
-                 static_cast<long long>(national.target_by_month[m]));
+  const auto years = blood::simulated_years(world);
+  if (years.size() > 1) {
+    print_years(out, result, years);
+  } else {
+    std::fprintf(out, "\nmonth      collected     target\n");
+    print_months(out, "", national);
   }
   std::fprintf(out, "\nappeals: %lld\n", static_cast<long long>(result.appeals));
 }

@@ -133,7 +133,6 @@ class CalendarPass {
     root_.erase("year");
     if (!read_period(year)) return std::nullopt;
     if (!compute_tets()) return std::nullopt;
-    many_years_ = first_year_ != last_year_;
     if (auto* sessions = root_.get_as<toml::array>("session")) expand(*sessions, "session", period_, nullptr);
     if (auto* campaigns = root_.get_as<toml::array>("campaign")) expand_campaigns(*campaigns);
     CalendarYears out;
@@ -298,13 +297,14 @@ class CalendarPass {
     }
   }
 
-  // One instance of a yearly entry for year `y`: the original itself when it
-  // is the only one, else a copy named "NAME YYYY".
+  // One instance of a yearly entry for year `y`: a copy of it, named "NAME
+  // YYYY" unless `y` is the first simulated year (so that the first year of a
+  // run over several years is the same as a run over that year alone).
   toml::table& instance(toml::array& out, toml::table& original, int y) {
     out.push_back(toml::table(original));
     toml::table& made = *out.back().as_table();
     same_places(made, original);
-    if (many_years_) {
+    if (y != first_year_) {
       if (const auto* name = original.get_as<std::string>("name")) {
         const auto where = report_.source_of(*name);
         made.insert_or_assign("name", name->get() + " " + std::to_string(y));
@@ -421,7 +421,6 @@ class CalendarPass {
   const CalendarReport& report_;
   Window period_{};
   int first_year_ = 0, last_year_ = 0;
-  bool many_years_ = false;
   int tet_first_year_ = 0;
   std::vector<DayNumber> tets_;
 };

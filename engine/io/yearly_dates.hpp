@@ -5,8 +5,8 @@
 //   - `year` (or --year) moves the simulated period to that year, keeping its
 //     month-days (a period of several years keeps its length in years);
 //   - a session or campaign whose dates are yearly ("04-07", "Tết + 10 days")
-//     becomes one entry per simulated year it falls in, named "NAME YYYY"
-//     when the period spans several years, its dates clipped to the period;
+//     becomes one entry per simulated year it falls in, its dates clipped to
+//     the period, named "NAME YYYY" in years other than the first;
 //   - `season.tet` is filled in with the computed Tết when not given.
 // The entries and dates it makes keep the file positions of the text they
 // come from, so that later messages point at what the author wrote.
