@@ -85,6 +85,11 @@ class Issues {
 
  private:
   void add(ScenarioIssue issue) {
+    // A value reported once (say, a date form the calendar pass could not
+    // read) is not reported again by a later check.
+    const std::string place = issue.file + ":" + std::to_string(issue.line) + ":" + std::to_string(issue.column) +
+                              ":" + issue.key_path;
+    if (!issue.key_path.empty() && !reported_.insert(place).second) return;
     if (list_.size() < kMaxIssues) {
       list_.push_back(std::move(issue));
     } else {
@@ -94,6 +99,7 @@ class Issues {
 
   std::string fallback_file_;
   std::unordered_map<const toml::node*, toml::source_region> places_;
+  std::unordered_set<std::string> reported_;  // file:line:column:key path
   std::vector<ScenarioIssue> list_;
   std::size_t dropped_ = 0;
 };
@@ -259,9 +265,7 @@ std::optional<DayNumber> date_value(const toml::node& node) {
 std::optional<DayNumber> get_date(const toml::node& node, const std::string& path, Issues& issues) {
   if (const auto day = date_value(node)) return day;
   if (const auto* s = node.as_string()) {
-    issues.at(&node, path,
-              "expected a date YYYY-MM-DD (or, for sessions and campaigns, MM-DD or Tết + N days), got " +
-                  quote_name(s->get()));
+    issues.at(&node, path, "expected a date YYYY-MM-DD, got " + quote_name(s->get()) + " (not a real date)");
   } else {
     issues.at(&node, path, "expected a date (YYYY-MM-DD), got " + type_name(node));
   }

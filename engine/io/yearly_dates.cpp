@@ -333,16 +333,17 @@ class CalendarPass {
       const bool absolute = (date.form && !date.yearly()) || (from.form && !from.yearly()) || (to.form && !to.yearly());
       if (!yearly) {
         if (campaign_year && absolute) {
-          const DateKey& k = date.form ? date : from.form ? from : to;
-          report_.error(k.node, entry_path,
+          const std::string_view key = date.form ? "date" : from.form ? "from" : "to";
+          report_.error(entry->get(key), entry_path + "." + std::string(key),
                         "a session of a yearly campaign takes yearly dates (MM-DD or Tết ± N days), not an absolute one");
         }
         out.push_back(std::move(node));
         continue;
       }
       if (absolute) {
-        const DateKey& k = date.yearly() ? date : from.yearly() ? from : to;
-        report_.error(k.node, entry_path, "mixes yearly and absolute dates; give all of them one way");
+        const std::string_view key = date.yearly() ? "date" : from.yearly() ? "from" : "to";
+        report_.error(entry->get(key), entry_path + "." + std::string(key),
+                      "mixes yearly and absolute dates; give all of them one way");
         out.push_back(std::move(node));
         continue;
       }
@@ -396,7 +397,8 @@ class CalendarPass {
       }
       if ((start.form && !start.yearly()) || (end.form && !end.yearly()) || !start.form || !end.form) {
         if (start.form && end.form)
-          report_.error(end.node, path, "mixes yearly and absolute dates; give start and end one way");
+          report_.error(start.yearly() ? start.node : end.node, path + (start.yearly() ? ".start" : ".end"),
+                        "mixes yearly and absolute dates; give start and end one way");
         out.push_back(std::move(node));
         continue;
       }
