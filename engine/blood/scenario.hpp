@@ -126,9 +126,11 @@ struct SeasonSpec {
   std::vector<DayNumber> tet_by_year;
 };
 
-// Yearly trends over a period of several years: each simulated year after the
-// first multiplies by (1 + rate) once more. Zero: no trend.
+// Yearly trends: the scenario's figures (population, demand, the plan's
+// sessions) describe base_year; each year after it multiplies by (1 + rate)
+// once more. Zero: no trend.
 struct TrendSpec {
+  int base_year = 0;                      // 0: the first simulated year
   double population_growth_per_year = 0;  // the population demand scales with
   double demand_growth_per_year = 0;      // transfusions per person
   double plan_growth_per_year = 0;        // every session's capacity and target

@@ -427,17 +427,21 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
 
 namespace {
 
-int years_after(DayNumber first_day, DayNumber day) { return civil_date(day).year - civil_date(first_day).year; }
+// Whole years from the trend's base year (the first simulated year unless given).
+int years_after(const Scenario& sc, DayNumber first_day, DayNumber day) {
+  const int base = sc.trend.base_year != 0 ? sc.trend.base_year : civil_date(first_day).year;
+  return civil_date(day).year - base;
+}
 
 }  // namespace
 
 double World::demand_growth(DayNumber day) const {
   const TrendSpec& t = scenario.trend;
-  return std::pow((1 + t.population_growth_per_year) * (1 + t.demand_growth_per_year), years_after(first_day, day));
+  return std::pow((1 + t.population_growth_per_year) * (1 + t.demand_growth_per_year), years_after(scenario, first_day, day));
 }
 
 double World::plan_growth(DayNumber day) const {
-  return std::pow(1 + scenario.trend.plan_growth_per_year, years_after(first_day, day));
+  return std::pow(1 + scenario.trend.plan_growth_per_year, years_after(scenario, first_day, day));
 }
 
 }  // namespace giotmau::blood

@@ -17,6 +17,7 @@
 
 #include "io/sha256.hpp"
 #include "io/yearly_dates.hpp"
+#include "blood/lunar_calendar.hpp"
 
 // Layout of this file, top to bottom:
 //   1. issues and message helpers
@@ -807,6 +808,7 @@ const Schema<DemandSpec>& demand_schema() {
 const Schema<blood::TrendSpec>& trend_schema() {
   using T = blood::TrendSpec;
   static const Schema<T> schema = {
+      integer("base_year", &T::base_year, {blood::kFirstLunarYear, blood::kLastLunarYear}),
       number("population_growth_per_year", &T::population_growth_per_year, {-0.5, 1}),
       number("demand_growth_per_year", &T::demand_growth_per_year, {-0.5, 1}),
       number("plan_growth_per_year", &T::plan_growth_per_year, {-0.5, 1}),

@@ -161,12 +161,20 @@ class CalendarPass {
     report_.same_place(*table.get(key), where);
   }
 
+  // Trends grow from the year the scenario's figures describe: its own first
+  // year, before any move, written into the document so that it reloads the same.
+  void anchor_trend(int own_year) {
+    auto* trend = root_.get_as<toml::table>("trend");
+    if (trend && !trend->contains("base_year")) trend->insert("base_year", own_year);
+  }
+
   bool read_period(std::optional<int> year) {
     const toml::node* start = root_.get("start");
     const toml::node* end = root_.get("end");
     auto first = start ? absolute_value(*start) : std::nullopt;
     auto last = end ? absolute_value(*end) : std::nullopt;
     if (!first || !last || *last < *first) return false;  // the reader reports it
+    anchor_trend(year_of(*first));
     if (year && *year != year_of(*first)) {
       const int by = *year - year_of(*first);
       first = shift_years(*first, by);
