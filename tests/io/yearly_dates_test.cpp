@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "blood/kpi.hpp"
 #include "blood/lunar_calendar.hpp"
@@ -339,6 +340,33 @@ plan_growth_per_year = 0.05
   EXPECT_NEAR(static_cast<double>(y2027.target), static_cast<double>(a.target) * 1.05 * 1.05,
               0.02 * static_cast<double>(a.target));
   EXPECT_GT(y2027.requested, a.requested);
+}
+
+TEST(SeveralYears, TrendsGrowFromTheBaseYearWhenTheScenarioMoves) {
+  const std::string text = scenario(kYear2025, R"(
+[[session]]
+name = "april"
+area = "district"
+date = "04-07"
+capacity = 100
+target_units = 1000
+
+[trend]
+plan_growth_per_year = 0.1
+)");
+  const auto here = load_scenario_text(text, "trend.toml");
+  const auto moved = load_scenario_text(text, "trend.toml", LoadOptions{2027});
+  EXPECT_EQ(moved.scenario.trend.base_year, 2025);  // the scenario's own year, written into the document
+  EXPECT_NE(moved.resolved_toml.find("base_year = 2025"), std::string::npos);
+  const auto r = blood::run(blood::build_world(here.scenario), blood::RunOptions{3, 1});
+  const auto m = blood::run(blood::build_world(moved.scenario), blood::RunOptions{3, 1});
+  EXPECT_EQ(blood::compute_kpis(r).target, 1000);
+  EXPECT_EQ(blood::compute_kpis(m).target, 1210);  // two years of +10%
+  std::vector<std::int64_t> capacities;
+  for (const auto& list : m.world->sessions_by_lp) {
+    for (const auto& session : list) capacities.push_back(session.capacity);
+  }
+  EXPECT_EQ(capacities, std::vector<std::int64_t>{121});
 }
 
 }  // namespace
