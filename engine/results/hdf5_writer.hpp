@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,55 @@ struct ResultsMetadata {
   std::string scenario_sha256;
   std::string scenario_toml;  // the resolved scenario text, stored as /scenario
   std::uint64_t seed = 0;     // the base seed the replications' seeds derive from
+};
+
+// What a results file says about itself: enough to check that parts of one
+// experiment (job-array parts, MPI shards) belong together before merging.
+struct ResultsFileInfo {
+  std::filesystem::path path;
+  std::string giotmau_version, git_commit, scenario_sha256, scenario_toml;
+  std::string start_date, end_date;          // ISO dates of the simulated period
+  std::uint64_t seed = 0;                    // the base seed
+  std::vector<std::size_t> replications;     // the replication indices it holds, in file order
+};
+
+// Reads a results file's description; std::invalid_argument when it is not one.
+ResultsFileInfo read_results_info(const std::filesystem::path& path);
+
+// Writes the replications of one experiment to one file as they finish, so
+// that memory holds only the replications in flight, not all of them. The
+// file is created at once under a temporary name beside `path` (every dataset
+// sized for `replications`: the indices of the replications it will hold, as
+// in `run --replications A:B`), each write() fills one replication's slabs
+// and table rows, and commit() moves the complete file into place. Destroyed
+// without commit() (an exception, a failed replication), it removes the
+// temporary file. Not thread-safe: callers serialise write() calls.
+class ResultsWriter {
+ public:
+  ResultsWriter(std::filesystem::path path, std::shared_ptr<const blood::World> world,
+                std::vector<std::size_t> replications, const ResultsMetadata& meta, bool force);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  // The replication indices the file holds, ascending.
+  const std::vector<std::size_t>& replications() const noexcept;
+
+  // Replication `index`'s results (it must be one of those given, written once).
+  void write(std::size_t index, const blood::RunResult& result);
+
+  // Every replication of `part` (a results file of the same scenario, seed and
+  // world), copied as stored: compressed chunks are moved, never decoded.
+  void copy(const ResultsFileInfo& part);
+
+  // Closes the file and moves it to `path` (refusing to replace an existing
+  // file unless `force`). Throws if a replication was never written.
+  // `before_commit` (tests) runs on the closed temporary file first.
+  void commit(const std::function<void(const std::filesystem::path& temporary)>& before_commit = {});
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // Writes all replications (they must share one world) to `path` atomically:
