@@ -52,7 +52,10 @@ void print_run_header(const ScenarioLabel& s, const blood::World& world, const E
   std::printf("period: %s .. %s (%d days)\nseed: %llu\n", blood::iso_date(world.first_day).c_str(),
               blood::iso_date(world.first_day + world.days - 1).c_str(), world.days,
               static_cast<unsigned long long>(info.base_seed));
-  if (info.replications > 1) {
+  if (info.first_replication > 0) {
+    std::printf("replications: %zu .. %zu of a larger experiment (seed of replication r > 0 derived from the seed)\n",
+                info.first_replication, info.first_replication + info.replications - 1);
+  } else if (info.replications > 1) {
     std::printf("replications: %zu (seed of replication r > 0 derived from the seed)\n", info.replications);
   }
   std::printf("threads: %u\nlogical_processes: %zu\nlookahead_minutes: %lld\n", info.threads, world.lp_count,
@@ -77,18 +80,27 @@ void log_replications(const experiments::ReplicationSet& set) {
   }
 }
 
-void write(const fs::path& path, const experiments::ReplicationSet& set, const io::LoadedScenario& loaded,
-           bool force) {
-  const results::ResultsMetadata meta{kVersion, kGitCommit, loaded.sha256, loaded.resolved_toml, set.base_seed};
-  results::write_results(path, set.results, meta, force);
+results::ResultsMetadata metadata(const io::LoadedScenario& loaded, std::uint64_t base_seed) {
+  return results::ResultsMetadata{kVersion, kGitCommit, loaded.sha256, loaded.resolved_toml, base_seed};
+}
+
+// The replication indices of an experiment (or of a part of one).
+std::vector<std::size_t> replication_indices(std::size_t first, std::size_t count) {
+  std::vector<std::size_t> indices(count);
+  for (std::size_t i = 0; i < count; ++i) indices[i] = first + i;
+  return indices;
 }
 
 experiments::ReplicationSet replicate(const std::shared_ptr<const blood::World>& world, const ExperimentInfo& info,
-                                      bool keep_results, bool quiet) {
+                                      bool keep_results, bool quiet, results::ResultsWriter* writer) {
   ProgressBar bar(stderr, stderr_is_terminal() && !quiet);
   bar.update(experiments::Progress{0, info.replications, 0});
-  const experiments::ReplicationOptions options{info.replications, info.base_seed, info.threads, keep_results,
-                                                bar.callback()};
+  experiments::ReplicationOptions options{info.replications, info.base_seed, info.threads, keep_results,
+                                          bar.callback()};
+  options.first = info.first_replication;
+  if (writer != nullptr) {
+    options.on_result = [writer](std::size_t index, const blood::RunResult& r) { writer->write(index, r); };
+  }
   auto set = experiments::run_replications(world, options);
   bar.finish();
   log_replications(set);
@@ -372,19 +384,58 @@ int validate_command(const std::string& path) {
   return kDone;
 }
 
+int merge_command(const MergeArguments& args) {
+  std::vector<results::ResultsFileInfo> parts;
+  for (const std::string& part : args.parts) parts.push_back(results::read_results_info(part));
+  results::check_mergeable(parts);
+  check_output(args.output, args.force);
+  // The world the parts ran, rebuilt from the scenario they carry: it gives
+  // the file its areas, drives and dates, exactly as the run wrote them.
+  const results::ResultsFileInfo& first = parts.front();
+  const io::LoadedScenario loaded = io::load_scenario_text(first.scenario_toml, first.path.string() + ":/scenario");
+  if (loaded.sha256 != first.scenario_sha256) {
+    throw std::invalid_argument(first.path.string() + ": its scenario does not hash to its scenario_sha256 (" +
+                                loaded.sha256 + " != " + first.scenario_sha256 + ")");
+  }
+  const auto start = blood::parse_iso_date(first.start_date), end = blood::parse_iso_date(first.end_date);
+  if (!start || !end || *end < *start) {
+    throw std::invalid_argument(first.path.string() + ": its start_date and end_date are not a period");
+  }
+  const int days = static_cast<int>(*end - *start) + 1;
+  const auto world = blood::build_world(loaded.scenario, days);
+  std::vector<std::size_t> indices;
+  for (const auto& p : parts) indices.insert(indices.end(), p.replications.begin(), p.replications.end());
+  results::ResultsWriter writer(args.output, world, indices,
+                                results::ResultsMetadata{first.giotmau_version, first.git_commit,
+                                                         first.scenario_sha256, first.scenario_toml, first.seed},
+                                args.force);
+  for (const auto& p : parts) writer.copy(p);
+  writer.commit();
+  std::printf("merged: %zu replications from %zu files\nresults: %s\n", indices.size(), parts.size(),
+              args.output.c_str());
+  return kDone;
+}
+
 int run_command(const RunArguments& args) {
   const ExperimentArguments& a = args.experiment;
   const io::LoadedScenario loaded = io::load_scenario(args.scenario);
   if (!a.output.empty()) check_output(a.output, a.force);
   const auto world = blood::build_world(loaded.scenario, a.days);
-  const ExperimentInfo info{a.seed.value_or(loaded.scenario.seed), a.replications, a.threads};
+  const ExperimentInfo info{a.seed.value_or(loaded.scenario.seed), a.replications, a.threads,
+                            a.first_replication};
   const ScenarioLabel scenario = label(args.scenario, loaded);
   if (!json(a)) print_run_header(scenario, *world, info);
 
-  // One run keeps its result for the detailed summary; more only for the file.
-  const auto set = replicate(world, info, !a.output.empty() || a.replications == 1, a.quiet);
+  // Results go to the file as each replication finishes; one run also keeps
+  // its result for the detailed summary.
+  std::optional<results::ResultsWriter> writer;
+  if (!a.output.empty()) {
+    writer.emplace(a.output, world, replication_indices(info.first_replication, info.replications),
+                   metadata(loaded, info.base_seed), a.force);
+  }
+  const auto set = replicate(world, info, a.replications == 1, a.quiet, writer ? &*writer : nullptr);
   const bool balanced = report_conservation(set, scenario.name);
-  if (balanced && !a.output.empty()) write(a.output, set, loaded, a.force);
+  if (balanced && writer) writer->commit();
   const auto results_file = balanced && !a.output.empty() ? std::optional(a.output) : std::nullopt;
 
   if (json(a)) {
@@ -431,18 +482,28 @@ int compare_command(const CompareArguments& args) {
   }
 
   std::vector<std::optional<std::string>> written(labels.size());
+  std::vector<std::unique_ptr<results::ResultsWriter>> writers(paths.size());
+  for (std::size_t s = 0; s < paths.size(); ++s) {
+    writers[s] = std::make_unique<results::ResultsWriter>(
+        paths[s], worlds[s], replication_indices(0, info.replications), metadata(loaded[s], info.base_seed), a.force);
+  }
   bool balanced = true;
   const auto on_done = [&](std::size_t s, const experiments::ReplicationSet& set) {
     log_replications(set);
     balanced = report_conservation(set, labels[s].name) && balanced;
-    if (paths.empty() || !set.balanced()) return;
-    write(paths[s], set, loaded[s], a.force);
+    if (writers.empty() || !set.balanced()) return;
+    writers[s]->commit();
     written[s] = paths[s].string();
   };
   ProgressBar bar(stderr, stderr_is_terminal() && !a.quiet);
   bar.update(experiments::Progress{0, worlds.size() * info.replications, 0});
-  experiments::CompareOptions options{info.replications, info.base_seed,          info.threads, !paths.empty(),
+  experiments::CompareOptions options{info.replications, info.base_seed,          info.threads, false,
                                       objective,         experiments::kDefaultConfidence, bar.callback()};
+  if (!writers.empty()) {
+    options.on_result = [&](std::size_t s, std::size_t index, const blood::RunResult& r) {
+      writers[s]->write(index, r);
+    };
+  }
   const experiments::CompareRun run = experiments::run_comparison(worlds, options, on_done);
   bar.finish();
 

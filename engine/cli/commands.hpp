@@ -19,6 +19,7 @@ inline constexpr int kUnbalanced = 3;
 struct ExperimentArguments {
   std::optional<std::uint64_t> seed;  // base seed; default: the (base) scenario's
   std::size_t replications = 1;
+  std::size_t first_replication = 0;  // `--replications A:B`: replications A .. B-1 (a part of an experiment)
   unsigned threads = 1;
   int days = 0;                       // simulate only the first N days; 0: all
   std::string format = "text";        // text | json
@@ -57,7 +58,15 @@ struct SizeTargetsArguments {
   std::string hdf5;                    // the plan as an HDF5 table; empty: none
 };
 
+// `merge`: parts of one experiment (`run --replications A:B`) joined into one file.
+struct MergeArguments {
+  std::vector<std::string> parts;
+  std::string output;
+  bool force = false;
+};
+
 int validate_command(const std::string& path);
+int merge_command(const MergeArguments& args);
 int run_command(const RunArguments& args);
 int compare_command(const CompareArguments& args);
 int size_targets_command(const SizeTargetsArguments& args);

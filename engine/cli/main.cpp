@@ -21,9 +21,49 @@ namespace {
 
 using namespace giotmau;
 
-void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a) {
-  cmd->add_option("-n,--replications", a.replications, "independent replications (default 1)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+constexpr std::size_t kMaxReplications = 1'000'000;
+
+// "N" (replications 0 .. N-1) or, where `ranges`, "A:B" (replications A .. B-1
+// of a larger experiment, as a job-array task runs them).
+void parse_replications(const std::string& text, cli::ExperimentArguments& a, bool ranges) {
+  const auto number = [&](const std::string& part) -> std::size_t {
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+      value = std::stoull(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (part.empty() || used != part.size() || part[0] == '-' || part[0] == '+' || value > kMaxReplications) {
+      throw CLI::ValidationError("--replications", "expected " + std::string(ranges ? "N or A:B" : "N") +
+                                                       " with whole numbers up to " + std::to_string(kMaxReplications) +
+                                                       ", got '" + text + "'");
+    }
+    return static_cast<std::size_t>(value);
+  };
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos) {
+    a.first_replication = 0;
+    a.replications = number(text);
+    if (a.replications == 0) throw CLI::ValidationError("--replications", "expected at least 1, got '" + text + "'");
+    return;
+  }
+  if (!ranges) throw CLI::ValidationError("--replications", "a range A:B is for `run` only, got '" + text + "'");
+  const std::size_t first = number(text.substr(0, colon)), end = number(text.substr(colon + 1));
+  if (end <= first) {
+    throw CLI::ValidationError("--replications", "expected A:B with A < B (replications A .. B-1), got '" + text + "'");
+  }
+  a.first_replication = first;
+  a.replications = end - first;
+}
+
+void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a, bool ranges = false) {
+  cmd->add_option_function<std::string>(
+         "-n,--replications", [&a, ranges](const std::string& text) { parse_replications(text, a, ranges); },
+         ranges ? "N independent replications (0 .. N-1, default 1), or A:B: replications A .. B-1 of a larger "
+                  "experiment, each with the seed it has there (job-array parts; join them with `giotmau merge`)"
+                : "independent replications (default 1)")
+      ->type_name(ranges ? "N|A:B" : "N");
   cmd->add_option("--seed", a.seed, "base random seed (default: the scenario's); replication 0 uses it as is");
   cmd->add_option("--threads", a.threads, "worker threads (results do not depend on it)")->check(CLI::Range(1u, 1024u));
   cmd->add_option("--days", a.days, "simulate only the first N days")->check(CLI::PositiveNumber);
@@ -74,6 +114,8 @@ struct Commands {
   cli::CompareArguments compare_args;
   cli::SizeTargetsArguments size_targets_args;
   std::string validate_path;
+  CLI::App* merge = nullptr;
+  cli::MergeArguments merge_args;
 };
 
 int dispatch(const Commands& c) {
@@ -81,6 +123,7 @@ int dispatch(const Commands& c) {
     if (*c.run) return cli::run_command(c.run_args);
     if (*c.compare) return cli::compare_command(c.compare_args);
     if (*c.size_targets) return cli::size_targets_command(c.size_targets_args);
+    if (*c.merge) return cli::merge_command(c.merge_args);
     return cli::validate_command(c.validate_path);
   } catch (const io::ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
@@ -111,7 +154,7 @@ int main(int argc, char** argv) {
   Commands c;
   c.run = app.add_subcommand("run", "run a scenario (N replications) and print its KPIs");
   c.run->add_option("scenario", c.run_args.scenario, "scenario file (TOML)")->required();
-  add_experiment_options(c.run, c.run_args.experiment);
+  add_experiment_options(c.run, c.run_args.experiment, true);
   c.run->add_option("-o,--output", c.run_args.experiment.output, "write every replication to this HDF5 file");
 
   c.compare = app.add_subcommand(
@@ -130,6 +173,15 @@ int main(int argc, char** argv) {
   c.size_targets = app.add_subcommand(
       "size-targets", "find the smallest collection plan (per province and month) that meets the fill-rate goal");
   add_size_targets_options(c.size_targets, c.size_targets_args);
+
+  c.merge = app.add_subcommand(
+      "merge", "join results files of one experiment (run --replications A:B parts) into one, as one run writes it");
+  c.merge->add_option("parts", c.merge_args.parts, "PART.h5 ... (same scenario, seed and build; no replication twice)")
+      ->required()
+      ->expected(1, 100'000)
+      ->check(CLI::ExistingFile);
+  c.merge->add_option("-o,--output", c.merge_args.output, "the merged HDF5 file")->required();
+  c.merge->add_flag("--force", c.merge_args.force, "replace an existing output file");
 
   CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario file and exit (0 valid, 2 invalid)");
   validate_cmd->add_option("scenario", c.validate_path, "scenario file (TOML)")->required();

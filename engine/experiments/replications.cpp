@@ -50,17 +50,20 @@ class ReplicationRunner {
                     ReplicationSet& set)
       : world_(std::move(world)), options_(options), set_(set) {}
 
-  void operator()(std::size_t r, unsigned kernel_threads) {
+  // Runs the replication at position `slot` of the set (index first + slot).
+  void operator()(std::size_t slot, unsigned kernel_threads) {
+    const std::size_t r = options_.first + slot;
     blood::RunResult result =
         blood::run(world_, blood::RunOptions{replication_seed(options_.base_seed, r), kernel_threads});
-    set_.replications[r] = reduce(result, r, set_.regions);
-    if (options_.keep_results) set_.results[r] = std::move(result);
-    report();
+    set_.replications[slot] = reduce(result, r, set_.regions);
+    report(r, result);
+    if (options_.keep_results) set_.results[slot] = std::move(result);
   }
 
  private:
-  void report() {
+  void report(std::size_t r, const blood::RunResult& result) {
     const std::lock_guard lock(mutex_);
+    if (options_.on_result) options_.on_result(r, result);
     ++done_;
     if (options_.progress) {
       options_.progress(Progress{done_, options_.replications, static_cast<std::int64_t>(done_) * world_->days});

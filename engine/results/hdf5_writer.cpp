@@ -860,6 +860,35 @@ ResultsFileInfo read_results_info(const fs::path& path) {
   }
 }
 
+void check_mergeable(const std::vector<ResultsFileInfo>& parts) {
+  if (parts.empty()) throw std::invalid_argument("merge: no files to merge");
+  const ResultsFileInfo& first = parts.front();
+  const auto differ = [&](const ResultsFileInfo& p, const char* what, const std::string& a, const std::string& b) {
+    if (a != b) {
+      throw std::invalid_argument("merge: " + p.path.string() + " and " + first.path.string() + " differ in " + what +
+                                  " ('" + b + "' vs '" + a + "'): they are not parts of one experiment");
+    }
+  };
+  std::vector<std::pair<std::size_t, const ResultsFileInfo*>> all;
+  for (const ResultsFileInfo& p : parts) {
+    differ(p, "scenario (scenario_sha256)", first.scenario_sha256, p.scenario_sha256);
+    differ(p, "seed", std::to_string(first.seed), std::to_string(p.seed));
+    differ(p, "period", first.start_date + ".." + first.end_date, p.start_date + ".." + p.end_date);
+    differ(p, "giotmau build (giotmau_version)", first.giotmau_version, p.giotmau_version);
+    differ(p, "giotmau build (git_commit)", first.git_commit, p.git_commit);
+    for (const std::size_t r : p.replications) all.emplace_back(r, &p);
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    if (all[i].first == all[i - 1].first) {
+      const std::string a = all[i - 1].second->path.string(), b = all[i].second->path.string();
+      throw std::invalid_argument("merge: replication " + std::to_string(all[i].first) + " is in " +
+                                  (a == b ? a + " twice" : "both " + a + " and " + b) +
+                                  "; parts must not overlap");
+    }
+  }
+}
+
 void ResultsWriter::copy(const ResultsFileInfo& part) {
   State& s = *state_;
   Handle file = open_file(part.path);

@@ -33,6 +33,11 @@ struct ResultsFileInfo {
 // Reads a results file's description; std::invalid_argument when it is not one.
 ResultsFileInfo read_results_info(const std::filesystem::path& path);
 
+// Parts can be merged when they come from the same build, scenario, seed and
+// period and no replication is in two of them; otherwise throws
+// std::invalid_argument naming the files and what differs.
+void check_mergeable(const std::vector<ResultsFileInfo>& parts);
+
 // Writes the replications of one experiment to one file as they finish, so
 // that memory holds only the replications in flight, not all of them. The
 // file is created at once under a temporary name beside `path` (every dataset
