@@ -12,6 +12,8 @@
 
 #include "blood/run.hpp"
 #include "cli/progress.hpp"
+#include "cli/results_output.hpp"
+#include "distributed/job.hpp"
 #include "cli/reports.hpp"
 #include "cli/summary.hpp"
 #include "cli/version.hpp"
@@ -91,8 +93,17 @@ std::vector<std::size_t> replication_indices(std::size_t first, std::size_t coun
   return indices;
 }
 
+// Runs replications in this process, or spread over the ranks of an MPI job.
+experiments::ReplicationRunner replication_runner(const distributed::Job* job) {
+  if (job == nullptr || !job->distributed()) return experiments::run_replications;
+  return [job](std::shared_ptr<const blood::World> world, const experiments::ReplicationOptions& options) {
+    return distributed::run_replications(*job, std::move(world), options);
+  };
+}
+
 experiments::ReplicationSet replicate(const std::shared_ptr<const blood::World>& world, const ExperimentInfo& info,
-                                      bool keep_results, bool quiet, results::ResultsWriter* writer) {
+                                      bool keep_results, bool quiet, ResultsOutput* writer,
+                                      const distributed::Job* job) {
   ProgressBar bar(stderr, stderr_is_terminal() && !quiet);
   bar.update(experiments::Progress{0, info.replications, 0});
   experiments::ReplicationOptions options{info.replications, info.base_seed, info.threads, keep_results,
@@ -101,7 +112,7 @@ experiments::ReplicationSet replicate(const std::shared_ptr<const blood::World>&
   if (writer != nullptr) {
     options.on_result = [writer](std::size_t index, const blood::RunResult& r) { writer->write(index, r); };
   }
-  auto set = experiments::run_replications(world, options);
+  auto set = replication_runner(job)(world, options);
   bar.finish();
   log_replications(set);
   return set;
@@ -428,12 +439,15 @@ int run_command(const RunArguments& args) {
 
   // Results go to the file as each replication finishes; one run also keeps
   // its result for the detailed summary.
-  std::optional<results::ResultsWriter> writer;
+  const distributed::Job single;
+  const distributed::Job& job = a.job != nullptr ? *a.job : single;
+  std::optional<ResultsOutput> writer;
   if (!a.output.empty()) {
-    writer.emplace(a.output, world, replication_indices(info.first_replication, info.replications),
-                   metadata(loaded, info.base_seed), a.force);
+    writer.emplace(job, a.output, world, info.first_replication, info.replications, metadata(loaded, info.base_seed),
+                   a.force);
   }
-  const auto set = replicate(world, info, a.replications == 1, a.quiet, writer ? &*writer : nullptr);
+  const auto set = replicate(world, info, a.replications == 1 && !job.distributed(), a.quiet,
+                             writer ? &*writer : nullptr, &job);
   const bool balanced = report_conservation(set, scenario.name);
   if (balanced && writer) writer->commit();
   const auto results_file = balanced && !a.output.empty() ? std::optional(a.output) : std::nullopt;
@@ -482,10 +496,12 @@ int compare_command(const CompareArguments& args) {
   }
 
   std::vector<std::optional<std::string>> written(labels.size());
-  std::vector<std::unique_ptr<results::ResultsWriter>> writers(paths.size());
+  const distributed::Job single;
+  const distributed::Job& job = a.job != nullptr ? *a.job : single;
+  std::vector<std::unique_ptr<ResultsOutput>> writers(paths.size());
   for (std::size_t s = 0; s < paths.size(); ++s) {
-    writers[s] = std::make_unique<results::ResultsWriter>(
-        paths[s], worlds[s], replication_indices(0, info.replications), metadata(loaded[s], info.base_seed), a.force);
+    writers[s] = std::make_unique<ResultsOutput>(job, paths[s], worlds[s], 0, info.replications,
+                                                 metadata(loaded[s], info.base_seed), a.force);
   }
   bool balanced = true;
   const auto on_done = [&](std::size_t s, const experiments::ReplicationSet& set) {
@@ -499,6 +515,7 @@ int compare_command(const CompareArguments& args) {
   bar.update(experiments::Progress{0, worlds.size() * info.replications, 0});
   experiments::CompareOptions options{info.replications, info.base_seed,          info.threads, false,
                                       objective,         experiments::kDefaultConfidence, bar.callback()};
+  options.run_replications = replication_runner(&job);
   if (!writers.empty()) {
     options.on_result = [&](std::size_t s, std::size_t index, const blood::RunResult& r) {
       writers[s]->write(index, r);

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace giotmau::distributed {
+class Job;
+}
+
 namespace giotmau::cli {
 
 inline constexpr int kDone = 0;
@@ -26,6 +30,7 @@ struct ExperimentArguments {
   bool quiet = false;                 // no KPI tables, no progress bar
   std::string output;                 // HDF5 results; empty: none
   bool force = false;                 // replace existing results files
+  const distributed::Job* job = nullptr;  // the MPI job the replications are spread over; none: this process
 };
 
 struct RunArguments {

@@ -14,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/version.hpp"
+#include "distributed/job.hpp"
 #include "io/scenario_toml.hpp"
 #include "results/interrupt.hpp"
 
@@ -115,10 +116,17 @@ struct Commands {
   cli::SizeTargetsArguments size_targets_args;
   std::string validate_path;
   CLI::App* merge = nullptr;
+  const distributed::Job* job = nullptr;
   cli::MergeArguments merge_args;
 };
 
 int dispatch(const Commands& c) {
+  const auto failed = [&c](int code) {
+    // One rank's failure is the whole job's: stop the others (their
+    // temporary files go with them) rather than leave them waiting.
+    if (c.job != nullptr && c.job->distributed()) c.job->abort(code);
+    return code;
+  };
   try {
     if (*c.run) return cli::run_command(c.run_args);
     if (*c.compare) return cli::compare_command(c.compare_args);
@@ -127,21 +135,27 @@ int dispatch(const Commands& c) {
     return cli::validate_command(c.validate_path);
   } catch (const io::ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
-    return cli::kBadInput;
+    return failed(cli::kBadInput);
   } catch (const std::invalid_argument& e) {
     spdlog::error("{}", e.what());
-    return cli::kBadInput;
+    return failed(cli::kBadInput);
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
-    return cli::kInternalError;
+    return failed(cli::kInternalError);
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  const distributed::Job job(argc, argv);
   spdlog::set_default_logger(spdlog::stderr_color_mt("giotmau"));
   spdlog::set_pattern("%^%l%$: %v");
+  if (job.distributed() && !job.is_root()) {
+    // Rank 0 prints the job's results; the others say only what goes wrong, and which rank they are.
+    spdlog::set_pattern("%^%l%$: rank " + std::to_string(job.rank()) + ": %v");
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) return cli::kInternalError;
+  }
 
   CLI::App app{"giotmau: a parallel discrete-event simulator of Vietnam's voluntary blood donation system"};
   app.require_subcommand(1);
@@ -195,6 +209,11 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : cli::kBadInput;
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
+  c.job = &job;
+  for (cli::ExperimentArguments* a : {&c.run_args.experiment, &c.compare_args.experiment,
+                                      &c.size_targets_args.experiment}) {
+    a->job = &job;
+  }
   results::install_interrupt_handlers();  // an interrupted write leaves no file behind
   return dispatch(c);
 }

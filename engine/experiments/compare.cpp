@@ -138,7 +138,8 @@ CompareRun run_comparison(const std::vector<std::shared_ptr<const blood::World>>
     if (options.on_result) {
       ro.on_result = [&, s](std::size_t index, const blood::RunResult& r) { options.on_result(s, index, r); };
     }
-    ReplicationSet set = run_replications(worlds[s], ro);
+    ReplicationSet set =
+        options.run_replications ? options.run_replications(worlds[s], ro) : run_replications(worlds[s], ro);
     if (on_scenario_done) on_scenario_done(s, set);
     set.results.clear();
     set.results.shrink_to_fit();

@@ -36,17 +36,11 @@ Replication reduce(const blood::RunResult& result, std::size_t r, const std::vec
   return rep;
 }
 
-std::vector<int> summary_regions(const blood::World& world) {
-  std::vector<int> tops = blood::top_areas(world);
-  if (tops.size() < 2) tops.clear();  // one region is the nation itself
-  return tops;
-}
-
 // Runs replication r and files what it gives; safe to call concurrently for
 // different r (each writes only its own slots; progress takes a lock).
-class ReplicationRunner {
+class ReplicationTask {
  public:
-  ReplicationRunner(std::shared_ptr<const blood::World> world, const ReplicationOptions& options,
+  ReplicationTask(std::shared_ptr<const blood::World> world, const ReplicationOptions& options,
                     ReplicationSet& set)
       : world_(std::move(world)), options_(options), set_(set) {}
 
@@ -84,6 +78,12 @@ std::uint64_t replication_seed(std::uint64_t base_seed, std::size_t r) noexcept 
   return kernel::mix64(kernel::mix64(base_seed, kReplicationTag), static_cast<std::uint64_t>(r));
 }
 
+std::vector<int> summary_regions(const blood::World& world) {
+  std::vector<int> tops = blood::top_areas(world);
+  if (tops.size() < 2) tops.clear();  // one region is the nation itself
+  return tops;
+}
+
 std::uint64_t ReplicationSet::events() const noexcept {
   std::uint64_t sum = 0;
   for (const Replication& r : replications) sum += r.events;
@@ -117,7 +117,7 @@ ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const
   if (options.keep_results) set.results.resize(options.replications);
 
   const auto started = std::chrono::steady_clock::now();
-  ReplicationRunner runner(world, options, set);
+  ReplicationTask runner(world, options, set);
   if (options.replications == 1) {
     runner(0, options.threads);
   } else {

@@ -82,6 +82,14 @@ struct ReplicationSet {
   std::vector<double> values(Kpi kpi, int region = -1) const;
 };
 
+// What runs a set of replications: run_replications below, or a distributed
+// version of it (engine/distributed) that gives the same set.
+using ReplicationRunner = std::function<ReplicationSet(std::shared_ptr<const blood::World>, const ReplicationOptions&)>;
+
+// The areas KPIs are summarised for besides the nation: the top-level areas,
+// when there is more than one.
+std::vector<int> summary_regions(const blood::World& world);
+
 // Runs replications first .. first + options.replications - 1. Throws std::invalid_argument
 // for zero replications or threads; rethrows whatever a replication throws.
 ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const ReplicationOptions& options);
