@@ -25,6 +25,7 @@ struct ExperimentArguments {
   bool quiet = false;                 // no KPI tables, no progress bar
   std::string output;                 // HDF5 results; empty: none
   bool force = false;                 // replace existing results files
+  double max_memory_gb = 0;           // donor pools' memory limit; 0: 3/4 of the machine's memory
 };
 
 struct RunArguments {
@@ -57,7 +58,7 @@ struct SizeTargetsArguments {
   std::string hdf5;                    // the plan as an HDF5 table; empty: none
 };
 
-int validate_command(const std::string& path);
+int validate_command(const std::string& path, double max_memory_gb = 0);
 int run_command(const RunArguments& args);
 int compare_command(const CompareArguments& args);
 int size_targets_command(const SizeTargetsArguments& args);

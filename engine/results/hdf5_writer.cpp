@@ -11,12 +11,14 @@
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
 
 #include "blood/kpi.hpp"
+#include "results/destination.hpp"
 #include "results/hdf5_handle.hpp"
 #include "results/interrupt.hpp"
 
@@ -565,46 +567,32 @@ bool exists_no_throw(const fs::path& path) {
 }
 
 std::runtime_error exists_error(const fs::path& path) {
-  return std::runtime_error(path.string() + " already exists; not overwriting it (force to replace it)");
-}
-
-// Moves the finished file into place. Without force, link() creates `path`
-// only if nothing is there, atomically (no window between a check and a
-// rename); filesystems without hard links fall back to check-then-rename.
-void commit(const fs::path& temporary, const fs::path& path, bool force) {
-  if (!force) {
-    if (::link(temporary.c_str(), path.c_str()) == 0) {
-      // The result is complete and in place: a stray temporary name is not worth failing for.
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return;
-    }
-    if (errno == EEXIST) throw exists_error(path);
-    if (exists_no_throw(path)) throw exists_error(path);
-  }
-  fs::rename(temporary, path);
+  return std::runtime_error(path.string() + " already exists; not overwriting it (use --force to replace it)");
 }
 
 }  // namespace
 
-fs::path temporary_path_for(const fs::path& path) {
-  fs::path temporary = path;
-  temporary += ".tmp-" + std::to_string(::getpid());
-  return temporary;
-}
-
 void write_atomically(const fs::path& path, bool force, const std::function<void(const fs::path& temporary)>& write) {
-  const fs::path temporary = fs::absolute(temporary_path_for(path));
-  const TemporaryFileGuard guard(temporary);
+  // Created exclusively under an unguessable name: nothing planted there is
+  // opened or followed (results/destination.hpp).
+  const fs::path temporary = create_temporary_beside(path);
+  std::optional<TemporaryFileGuard> guard;  // outlives the removal below
   try {
+    guard.emplace(temporary);
     write(temporary);
-    commit(temporary, path, force);
+    commit_temporary(temporary, path, force);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw WriteError("cannot write " + path.string() + ": " + e.what());
   } catch (...) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
     throw;
   }
 }
+
+void skip_hdf5_exit_cleanup() { H5dont_atexit(); }
 
 void write_results(const fs::path& path, const std::vector<RunResult>& replications, const ResultsMetadata& meta,
                    bool force) {
