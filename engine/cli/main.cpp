@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -92,6 +93,17 @@ std::vector<std::string> glue_objective_values(int argc, char** argv) {
     }
   }
   return args;
+}
+
+// More threads than the machine has run no faster: oneTBB's default limit
+// lets no more than the hardware's threads work at once. Said, not hidden.
+void warn_about_threads(const cli::ExperimentArguments& a) {
+  const unsigned hardware = std::thread::hardware_concurrency();
+  if (hardware > 0 && a.threads > hardware) {
+    spdlog::warn("--threads {}: this machine runs {} threads at once, so at most {} work in parallel (results do "
+                 "not depend on it)",
+                 a.threads, hardware, hardware);
+  }
 }
 
 struct Commands {
@@ -181,6 +193,9 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : cli::kBadInput;
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
+  if (*c.run) warn_about_threads(c.run_args.experiment);
+  if (*c.compare) warn_about_threads(c.compare_args.experiment);
+  if (*c.size_targets) warn_about_threads(c.size_targets_args.experiment);
   results::install_interrupt_handlers();  // an interrupted write leaves no file behind
   return dispatch(c);
 }

@@ -298,7 +298,7 @@ const toml::table* read_table(const toml::node& node, const std::string& path, c
   for (auto&& [key, value] : *table) {
     const std::string key_path = join(path, key.str());
     const auto field =
-        std::find_if(schema.begin(), schema.end(), [&](const Field<T>& f) { return f.key == key.str(); });
+        std::find_if(schema.begin(), schema.end(), [&name = key](const Field<T>& f) { return f.key == name.str(); });
     if (field == schema.end()) {
       std::vector<std::string_view> allowed;
       for (const Field<T>& f : schema) allowed.push_back(f.key);

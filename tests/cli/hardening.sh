@@ -153,6 +153,9 @@ row "-o ''"                                     2 "empty path" -- "${run[@]}" -o
 row "size-targets --hdf5 ''"                    2 "empty path" -- "${plan[@]}" --hdf5 ''
 row "compare -o ''"                             2 "empty path" -- "${cmp[@]}" -o ''
 row "--threads 1024"                            2 "--threads.*(256|range)" -- "${run[@]}" --threads 1024
+if [ "$(getconf _NPROCESSORS_ONLN)" -lt 64 ]; then
+  row "--threads beyond the machine is said"    0 "--threads 64: this machine runs [0-9]+ threads at once" --simulates -- "${run[@]}" --threads 64
+fi
 row "--seed 2^64-1 is a seed"                   0 '' --simulates -- "${run[@]}" --seed 18446744073709551615
 
 # The existing result, the link's target and the FIFO are as they were.
