@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <fstream>
@@ -21,6 +24,7 @@
 #include "experiments/replications.hpp"
 #include "experiments/size_targets.hpp"
 #include "io/scenario_toml.hpp"
+#include "results/destination.hpp"
 #include "results/hdf5_handle.hpp"
 #include "results/hdf5_writer.hpp"
 #include "results/interrupt.hpp"
@@ -33,14 +37,27 @@ namespace fs = std::filesystem;
 
 bool json(const ExperimentArguments& a) { return a.format == "json"; }
 
-// Refuses up front, not after a long run, to overwrite a result or to write
-// where there is no directory.
-void check_output(const fs::path& path, bool force) {
-  if (fs::exists(path) && !force) {
-    throw std::invalid_argument("output file '" + path.string() + "' exists; use --force to replace it");
+// Refuses up front, not after a long run, every destination that cannot or
+// may not be written (results/destination.hpp): exit 2 before simulating.
+void check_output(const fs::path& path, bool force) { results::check_destinations({{path, "-o"}}, force); }
+
+// The most memory the donor pools may take: --max-memory, or three quarters
+// of the machine's memory (the rest is the results, the OS and other work).
+io::LoadLimits load_limits(const ExperimentArguments& a) {
+  io::LoadLimits limits;
+  limits.concurrent_replications = std::min<std::uint64_t>(a.threads, a.replications);
+  if (a.max_memory_gb > 0) {
+    limits.donor_pool_bytes = static_cast<std::uint64_t>(a.max_memory_gb * 1e9);
+    limits.how_to_raise = "set by --max-memory";
+  } else {
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page_bytes = ::sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page_bytes > 0) {
+      limits.donor_pool_bytes = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_bytes) / 4 * 3;
+    }
+    limits.how_to_raise = "three quarters of this machine's memory; --max-memory GB sets another";
   }
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw std::invalid_argument("output directory '" + dir.string() + "' does not exist");
+  return limits;
 }
 
 ScenarioLabel label(const std::string& file, const io::LoadedScenario& loaded) {
@@ -291,11 +308,10 @@ void write_plan_hdf5(const fs::path& path, const ScenarioLabel& scenario, const 
 // in a directory that exists, and not the same file twice.
 void check_plan_outputs(const SizeTargetsArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  if (!a.output.empty()) check_output(a.output, a.force);
-  if (!args.hdf5.empty()) check_output(args.hdf5, a.force);
-  if (!a.output.empty() && !args.hdf5.empty() && fs::absolute(a.output) == fs::absolute(args.hdf5)) {
-    throw std::invalid_argument("-o and --hdf5 name the same file");
-  }
+  std::vector<results::Destination> outputs;
+  if (!a.output.empty()) outputs.push_back({a.output, "-o"});
+  if (!args.hdf5.empty()) outputs.push_back({args.hdf5, "--hdf5"});
+  results::check_destinations(outputs, a.force);
 }
 
 experiments::SizingOptions sizing_options(const SizeTargetsArguments& args, std::uint64_t scenario_seed) {
@@ -387,8 +403,10 @@ std::vector<fs::path> comparison_output_paths(const fs::path& output, const std:
   return paths;
 }
 
-int validate_command(const std::string& path) {
-  const io::LoadedScenario loaded = io::load_scenario(path);
+int validate_command(const std::string& path, double max_memory_gb) {
+  ExperimentArguments a;
+  a.max_memory_gb = max_memory_gb;
+  const io::LoadedScenario loaded = io::load_scenario(path, load_limits(a));
   blood::build_world(loaded.scenario);  // what the model itself checks
   std::printf("%s: valid (scenario \"%s\", sha256 %s)\n", path.c_str(), loaded.scenario.name.c_str(),
               loaded.sha256.c_str());
@@ -396,10 +414,10 @@ int validate_command(const std::string& path) {
 }
 
 int merge_command(const MergeArguments& args) {
+  check_output(args.output, args.force);
   std::vector<results::ResultsFileInfo> parts;
   for (const std::string& part : args.parts) parts.push_back(results::read_results_info(part));
   results::check_mergeable(parts);
-  check_output(args.output, args.force);
   // The world the parts ran, rebuilt from the scenario they carry: it gives
   // the file its areas, drives and dates, exactly as the run wrote them.
   const results::ResultsFileInfo& first = parts.front();
@@ -429,7 +447,7 @@ int merge_command(const MergeArguments& args) {
 
 int run_command(const RunArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario);
+  const io::LoadedScenario loaded = io::load_scenario(args.scenario, load_limits(a));
   if (!a.output.empty()) check_output(a.output, a.force);
   const auto world = blood::build_world(loaded.scenario, a.days);
   const ExperimentInfo info{a.seed.value_or(loaded.scenario.seed), a.replications, a.threads,
@@ -471,16 +489,19 @@ int compare_command(const CompareArguments& args) {
   std::vector<ScenarioLabel> labels;
   std::vector<std::shared_ptr<const blood::World>> worlds;
   for (const std::string& file : args.scenarios) {
-    loaded.push_back(io::load_scenario(file));
+    loaded.push_back(io::load_scenario(file, load_limits(a)));
     labels.push_back(label(file, loaded.back()));
     worlds.push_back(blood::build_world(loaded.back().scenario, a.days));
   }
   std::vector<fs::path> paths;
   if (!a.output.empty()) {
+    results::check_names_a_file({a.output, "-o"});
     std::vector<std::string> names;
     for (const auto& l : labels) names.push_back(l.name);
     paths = comparison_output_paths(a.output, names);
-    for (const auto& p : paths) check_output(p, a.force);
+    std::vector<results::Destination> outputs;
+    for (const auto& p : paths) outputs.push_back({p, "-o"});
+    results::check_destinations(outputs, a.force);
   }
 
   const ExperimentInfo info{a.seed.value_or(loaded.front().scenario.seed), a.replications, a.threads};
@@ -546,7 +567,7 @@ int compare_command(const CompareArguments& args) {
 
 int size_targets_command(const SizeTargetsArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario);
+  const io::LoadedScenario loaded = io::load_scenario(args.scenario, load_limits(a));
   check_plan_outputs(args);
   const auto world = blood::build_world(loaded.scenario, a.days);  // what the model checks, before the search
   experiments::SizingOptions options = sizing_options(args, loaded.scenario.seed);

@@ -31,6 +31,7 @@ struct ExperimentArguments {
   std::string output;                 // HDF5 results; empty: none
   bool force = false;                 // replace existing results files
   const distributed::Job* job = nullptr;  // the MPI job the replications are spread over; none: this process
+  double max_memory_gb = 0;           // donor pools' memory limit; 0: 3/4 of the machine's memory
 };
 
 struct RunArguments {
@@ -72,6 +73,7 @@ struct MergeArguments {
 
 int validate_command(const std::string& path);
 int merge_command(const MergeArguments& args);
+int validate_command(const std::string& path, double max_memory_gb = 0);
 int run_command(const RunArguments& args);
 int compare_command(const CompareArguments& args);
 int size_targets_command(const SizeTargetsArguments& args);

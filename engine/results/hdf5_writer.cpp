@@ -11,12 +11,14 @@
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
 
 #include "blood/kpi.hpp"
+#include "results/destination.hpp"
 #include "results/hdf5_handle.hpp"
 #include "results/interrupt.hpp"
 
@@ -514,24 +516,7 @@ bool exists_no_throw(const fs::path& path) {
 }
 
 std::runtime_error exists_error(const fs::path& path) {
-  return std::runtime_error(path.string() + " already exists; not overwriting it (force to replace it)");
-}
-
-// Moves the finished file into place. Without force, link() creates `path`
-// only if nothing is there, atomically (no window between a check and a
-// rename); filesystems without hard links fall back to check-then-rename.
-void commit_file(const fs::path& temporary, const fs::path& path, bool force) {
-  if (!force) {
-    if (::link(temporary.c_str(), path.c_str()) == 0) {
-      // The result is complete and in place: a stray temporary name is not worth failing for.
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return;
-    }
-    if (errno == EEXIST) throw exists_error(path);
-    if (exists_no_throw(path)) throw exists_error(path);
-  }
-  fs::rename(temporary, path);
+  return std::runtime_error(path.string() + " already exists; not overwriting it (use --force to replace it)");
 }
 
 const char* const kAllCoordinates = "seed date_label area_parent";
@@ -687,13 +672,13 @@ ResultsWriter::ResultsWriter(fs::path path, std::shared_ptr<const World> world, 
   s.world = std::move(world);
   s.indices = std::move(replications);
   s.written.assign(s.indices.size(), false);
-  s.temporary = fs::absolute(temporary_path_for(s.path));
-  s.guard = std::make_unique<TemporaryFileGuard>(s.temporary);
+  s.temporary = create_temporary_beside(s.path);
   try {
+    s.guard = std::make_unique<TemporaryFileGuard>(s.temporary);
     s.create(meta);
-  } catch (...) {
+  } catch (const std::exception& e) {
     s.remove_temporary();
-    throw;
+    throw WriteError("cannot write " + s.path.string() + ": " + e.what());
   }
 }
 
@@ -746,10 +731,13 @@ void ResultsWriter::commit(const std::function<void(const fs::path& temporary)>&
     s.daily = {};
     s.file.close("closing " + s.path.string());  // HDF5 writes its last metadata here: errors must show
     if (before_commit) before_commit(s.temporary);
-    commit_file(s.temporary, s.path, s.force);
-  } catch (...) {
+    commit_temporary(s.temporary, s.path, s.force);
+  } catch (const DestinationError&) {
     s.remove_temporary();
     throw;
+  } catch (const std::exception& e) {
+    s.remove_temporary();
+    throw WriteError("cannot write " + s.path.string() + ": " + e.what());
   }
   s.committed = true;
 }
@@ -955,23 +943,26 @@ void detail::write_results(const fs::path& path, const std::vector<RunResult>& r
   writer.commit(before_commit);
 }
 
-fs::path temporary_path_for(const fs::path& path) {
-  fs::path temporary = path;
-  temporary += ".tmp-" + std::to_string(::getpid());
-  return temporary;
-}
-
 void write_atomically(const fs::path& path, bool force, const std::function<void(const fs::path& temporary)>& write) {
-  const fs::path temporary = fs::absolute(temporary_path_for(path));
-  const TemporaryFileGuard guard(temporary);
+  // Created exclusively under an unguessable name: nothing planted there is
+  // opened or followed (results/destination.hpp).
+  const fs::path temporary = create_temporary_beside(path);
+  std::optional<TemporaryFileGuard> guard;  // outlives the removal below
   try {
+    guard.emplace(temporary);
     write(temporary);
-    commit_file(temporary, path, force);
+    commit_temporary(temporary, path, force);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw WriteError("cannot write " + path.string() + ": " + e.what());
   } catch (...) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
     throw;
   }
 }
+
+void skip_hdf5_exit_cleanup() { H5dont_atexit(); }
 
 }  // namespace giotmau::results
