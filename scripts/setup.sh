@@ -3,6 +3,8 @@
 # Idempotent: when everything is present it prints nothing and touches nothing.
 set -euo pipefail
 
+# clang, its sanitizer/libFuzzer runtimes and llvm-symbolizer: the ASan+UBSan
+# build and the scenario-loader fuzz target that .ci/run adds (scripts/sanitize).
 packages=(
   build-essential cmake pkg-config
   libboost-graph-dev libtbb-dev libhdf5-dev libspdlog-dev libfmt-dev
@@ -10,6 +12,8 @@ packages=(
   libtomlplusplus-dev libcli11-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
   python3-xarray python3-h5netcdf
+  libopenmpi-dev openmpi-bin
+  clang libclang-rt-14-dev llvm-14
 )
 
 missing=()

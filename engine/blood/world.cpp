@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "blood/memory.hpp"
 #include "blood/model.hpp"
 #include "blood/sampling.hpp"
 
@@ -170,7 +171,7 @@ class WorldBuilder {
       leaf.population = spec.population;
       leaf.engagement = spec.engagement;
       leaf.student_share = spec.student_share;
-      leaf.known_donors = std::llround(static_cast<double>(spec.population) * spec.known_donor_share);
+      leaf.known_donors = known_donors_at_start(spec);
       leaf.eligible_population =
           std::max<std::int64_t>(0, std::llround(static_cast<double>(spec.population) * spec.eligible_share) - leaf.known_donors);
       leaf.stream = name_stream("area", spec.name);

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +15,8 @@
 
 #include "blood/run.hpp"
 #include "cli/progress.hpp"
+#include "cli/results_output.hpp"
+#include "distributed/job.hpp"
 #include "cli/reports.hpp"
 #include "cli/summary.hpp"
 #include "cli/version.hpp"
@@ -19,6 +24,7 @@
 #include "experiments/replications.hpp"
 #include "experiments/size_targets.hpp"
 #include "io/scenario_toml.hpp"
+#include "results/destination.hpp"
 #include "results/hdf5_handle.hpp"
 #include "results/hdf5_writer.hpp"
 #include "results/interrupt.hpp"
@@ -31,14 +37,27 @@ namespace fs = std::filesystem;
 
 bool json(const ExperimentArguments& a) { return a.format == "json"; }
 
-// Refuses up front, not after a long run, to overwrite a result or to write
-// where there is no directory.
-void check_output(const fs::path& path, bool force) {
-  if (fs::exists(path) && !force) {
-    throw std::invalid_argument("output file '" + path.string() + "' exists; use --force to replace it");
+// Refuses up front, not after a long run, every destination that cannot or
+// may not be written (results/destination.hpp): exit 2 before simulating.
+void check_output(const fs::path& path, bool force) { results::check_destinations({{path, "-o"}}, force); }
+
+// The most memory the donor pools may take: --max-memory, or three quarters
+// of the machine's memory (the rest is the results, the OS and other work).
+io::LoadLimits load_limits(const ExperimentArguments& a) {
+  io::LoadLimits limits;
+  limits.concurrent_replications = std::min<std::uint64_t>(a.threads, a.replications);
+  if (a.max_memory_gb > 0) {
+    limits.donor_pool_bytes = static_cast<std::uint64_t>(a.max_memory_gb * 1e9);
+    limits.how_to_raise = "set by --max-memory";
+  } else {
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page_bytes = ::sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page_bytes > 0) {
+      limits.donor_pool_bytes = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_bytes) / 4 * 3;
+    }
+    limits.how_to_raise = "three quarters of this machine's memory; --max-memory GB sets another";
   }
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir)) throw std::invalid_argument("output directory '" + dir.string() + "' does not exist");
+  return limits;
 }
 
 ScenarioLabel label(const std::string& file, const io::LoadedScenario& loaded) {
@@ -52,7 +71,10 @@ void print_run_header(const ScenarioLabel& s, const blood::World& world, const E
   std::printf("period: %s .. %s (%d days)\nseed: %llu\n", blood::iso_date(world.first_day).c_str(),
               blood::iso_date(world.first_day + world.days - 1).c_str(), world.days,
               static_cast<unsigned long long>(info.base_seed));
-  if (info.replications > 1) {
+  if (info.first_replication > 0) {
+    std::printf("replications: %zu .. %zu of a larger experiment (seed of replication r > 0 derived from the seed)\n",
+                info.first_replication, info.first_replication + info.replications - 1);
+  } else if (info.replications > 1) {
     std::printf("replications: %zu (seed of replication r > 0 derived from the seed)\n", info.replications);
   }
   std::printf("threads: %u\nlogical_processes: %zu\nlookahead_minutes: %lld\n", info.threads, world.lp_count,
@@ -77,19 +99,37 @@ void log_replications(const experiments::ReplicationSet& set) {
   }
 }
 
-void write(const fs::path& path, const experiments::ReplicationSet& set, const io::LoadedScenario& loaded,
-           bool force) {
-  const results::ResultsMetadata meta{kVersion, kGitCommit, loaded.sha256, loaded.resolved_toml, set.base_seed};
-  results::write_results(path, set.results, meta, force);
+results::ResultsMetadata metadata(const io::LoadedScenario& loaded, std::uint64_t base_seed) {
+  return results::ResultsMetadata{kVersion, kGitCommit, loaded.sha256, loaded.resolved_toml, base_seed};
+}
+
+// The replication indices of an experiment (or of a part of one).
+std::vector<std::size_t> replication_indices(std::size_t first, std::size_t count) {
+  std::vector<std::size_t> indices(count);
+  for (std::size_t i = 0; i < count; ++i) indices[i] = first + i;
+  return indices;
+}
+
+// Runs replications in this process, or spread over the ranks of an MPI job.
+experiments::ReplicationRunner replication_runner(const distributed::Job* job) {
+  if (job == nullptr || !job->distributed()) return experiments::run_replications;
+  return [job](std::shared_ptr<const blood::World> world, const experiments::ReplicationOptions& options) {
+    return distributed::run_replications(*job, std::move(world), options);
+  };
 }
 
 experiments::ReplicationSet replicate(const std::shared_ptr<const blood::World>& world, const ExperimentInfo& info,
-                                      bool keep_results, bool quiet) {
+                                      bool keep_results, bool quiet, ResultsOutput* writer,
+                                      const distributed::Job* job) {
   ProgressBar bar(stderr, stderr_is_terminal() && !quiet);
   bar.update(experiments::Progress{0, info.replications, 0});
-  const experiments::ReplicationOptions options{info.replications, info.base_seed, info.threads, keep_results,
-                                                bar.callback()};
-  auto set = experiments::run_replications(world, options);
+  experiments::ReplicationOptions options{info.replications, info.base_seed, info.threads, keep_results,
+                                          bar.callback()};
+  options.first = info.first_replication;
+  if (writer != nullptr) {
+    options.on_result = [writer](std::size_t index, const blood::RunResult& r) { writer->write(index, r); };
+  }
+  auto set = replication_runner(job)(world, options);
   bar.finish();
   log_replications(set);
   return set;
@@ -268,11 +308,10 @@ void write_plan_hdf5(const fs::path& path, const ScenarioLabel& scenario, const 
 // in a directory that exists, and not the same file twice.
 void check_plan_outputs(const SizeTargetsArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  if (!a.output.empty()) check_output(a.output, a.force);
-  if (!args.hdf5.empty()) check_output(args.hdf5, a.force);
-  if (!a.output.empty() && !args.hdf5.empty() && fs::absolute(a.output) == fs::absolute(args.hdf5)) {
-    throw std::invalid_argument("-o and --hdf5 name the same file");
-  }
+  std::vector<results::Destination> outputs;
+  if (!a.output.empty()) outputs.push_back({a.output, "-o"});
+  if (!args.hdf5.empty()) outputs.push_back({args.hdf5, "--hdf5"});
+  results::check_destinations(outputs, a.force);
 }
 
 experiments::SizingOptions sizing_options(const SizeTargetsArguments& args, std::uint64_t scenario_seed) {
@@ -364,27 +403,71 @@ std::vector<fs::path> comparison_output_paths(const fs::path& output, const std:
   return paths;
 }
 
-int validate_command(const std::string& path) {
-  const io::LoadedScenario loaded = io::load_scenario(path);
+int validate_command(const std::string& path, double max_memory_gb) {
+  ExperimentArguments a;
+  a.max_memory_gb = max_memory_gb;
+  const io::LoadedScenario loaded = io::load_scenario(path, {std::nullopt, load_limits(a)});
   blood::build_world(loaded.scenario);  // what the model itself checks
   std::printf("%s: valid (scenario \"%s\", sha256 %s)\n", path.c_str(), loaded.scenario.name.c_str(),
               loaded.sha256.c_str());
   return kDone;
 }
 
+int merge_command(const MergeArguments& args) {
+  check_output(args.output, args.force);
+  std::vector<results::ResultsFileInfo> parts;
+  for (const std::string& part : args.parts) parts.push_back(results::read_results_info(part));
+  results::check_mergeable(parts);
+  // The world the parts ran, rebuilt from the scenario they carry: it gives
+  // the file its areas, drives and dates, exactly as the run wrote them.
+  const results::ResultsFileInfo& first = parts.front();
+  const io::LoadedScenario loaded = io::load_scenario_text(first.scenario_toml, first.path.string() + ":/scenario");
+  if (loaded.sha256 != first.scenario_sha256) {
+    throw std::invalid_argument(first.path.string() + ": its scenario does not hash to its scenario_sha256 (" +
+                                loaded.sha256 + " != " + first.scenario_sha256 + ")");
+  }
+  const auto start = blood::parse_iso_date(first.start_date), end = blood::parse_iso_date(first.end_date);
+  if (!start || !end || *end < *start) {
+    throw std::invalid_argument(first.path.string() + ": its start_date and end_date are not a period");
+  }
+  const int days = static_cast<int>(*end - *start) + 1;
+  const auto world = blood::build_world(loaded.scenario, days);
+  std::vector<std::size_t> indices;
+  for (const auto& p : parts) indices.insert(indices.end(), p.replications.begin(), p.replications.end());
+  results::ResultsWriter writer(args.output, world, indices,
+                                results::ResultsMetadata{first.giotmau_version, first.git_commit,
+                                                         first.scenario_sha256, first.scenario_toml, first.seed},
+                                args.force);
+  for (const auto& p : parts) writer.copy(p);
+  writer.commit();
+  std::printf("merged: %zu replications from %zu files\nresults: %s\n", indices.size(), parts.size(),
+              args.output.c_str());
+  return kDone;
+}
+
 int run_command(const RunArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year});
+  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year, load_limits(a)});
   if (!a.output.empty()) check_output(a.output, a.force);
   const auto world = blood::build_world(loaded.scenario, a.days);
-  const ExperimentInfo info{a.seed.value_or(loaded.scenario.seed), a.replications, a.threads};
+  const ExperimentInfo info{a.seed.value_or(loaded.scenario.seed), a.replications, a.threads,
+                            a.first_replication};
   const ScenarioLabel scenario = label(args.scenario, loaded);
   if (!json(a)) print_run_header(scenario, *world, info);
 
-  // One run keeps its result for the detailed summary; more only for the file.
-  const auto set = replicate(world, info, !a.output.empty() || a.replications == 1, a.quiet);
+  // Results go to the file as each replication finishes; one run also keeps
+  // its result for the detailed summary.
+  const distributed::Job single;
+  const distributed::Job& job = a.job != nullptr ? *a.job : single;
+  std::optional<ResultsOutput> writer;
+  if (!a.output.empty()) {
+    writer.emplace(job, a.output, world, info.first_replication, info.replications, metadata(loaded, info.base_seed),
+                   a.force);
+  }
+  const auto set = replicate(world, info, a.replications == 1 && !job.distributed(), a.quiet,
+                             writer ? &*writer : nullptr, &job);
   const bool balanced = report_conservation(set, scenario.name);
-  if (balanced && !a.output.empty()) write(a.output, set, loaded, a.force);
+  if (balanced && writer) writer->commit();
   const auto results_file = balanced && !a.output.empty() ? std::optional(a.output) : std::nullopt;
 
   if (json(a)) {
@@ -406,16 +489,19 @@ int compare_command(const CompareArguments& args) {
   std::vector<ScenarioLabel> labels;
   std::vector<std::shared_ptr<const blood::World>> worlds;
   for (const std::string& file : args.scenarios) {
-    loaded.push_back(io::load_scenario(file, {a.year}));
+    loaded.push_back(io::load_scenario(file, {a.year, load_limits(a)}));
     labels.push_back(label(file, loaded.back()));
     worlds.push_back(blood::build_world(loaded.back().scenario, a.days));
   }
   std::vector<fs::path> paths;
   if (!a.output.empty()) {
+    results::check_names_a_file({a.output, "-o"});
     std::vector<std::string> names;
     for (const auto& l : labels) names.push_back(l.name);
     paths = comparison_output_paths(a.output, names);
-    for (const auto& p : paths) check_output(p, a.force);
+    std::vector<results::Destination> outputs;
+    for (const auto& p : paths) outputs.push_back({p, "-o"});
+    results::check_destinations(outputs, a.force);
   }
 
   const ExperimentInfo info{a.seed.value_or(loaded.front().scenario.seed), a.replications, a.threads};
@@ -431,18 +517,31 @@ int compare_command(const CompareArguments& args) {
   }
 
   std::vector<std::optional<std::string>> written(labels.size());
+  const distributed::Job single;
+  const distributed::Job& job = a.job != nullptr ? *a.job : single;
+  std::vector<std::unique_ptr<ResultsOutput>> writers(paths.size());
+  for (std::size_t s = 0; s < paths.size(); ++s) {
+    writers[s] = std::make_unique<ResultsOutput>(job, paths[s], worlds[s], 0, info.replications,
+                                                 metadata(loaded[s], info.base_seed), a.force);
+  }
   bool balanced = true;
   const auto on_done = [&](std::size_t s, const experiments::ReplicationSet& set) {
     log_replications(set);
     balanced = report_conservation(set, labels[s].name) && balanced;
-    if (paths.empty() || !set.balanced()) return;
-    write(paths[s], set, loaded[s], a.force);
+    if (writers.empty() || !set.balanced()) return;
+    writers[s]->commit();
     written[s] = paths[s].string();
   };
   ProgressBar bar(stderr, stderr_is_terminal() && !a.quiet);
   bar.update(experiments::Progress{0, worlds.size() * info.replications, 0});
-  experiments::CompareOptions options{info.replications, info.base_seed,          info.threads, !paths.empty(),
+  experiments::CompareOptions options{info.replications, info.base_seed,          info.threads, false,
                                       objective,         experiments::kDefaultConfidence, bar.callback()};
+  options.run_replications = replication_runner(&job);
+  if (!writers.empty()) {
+    options.on_result = [&](std::size_t s, std::size_t index, const blood::RunResult& r) {
+      writers[s]->write(index, r);
+    };
+  }
   const experiments::CompareRun run = experiments::run_comparison(worlds, options, on_done);
   bar.finish();
 
@@ -468,7 +567,7 @@ int compare_command(const CompareArguments& args) {
 
 int size_targets_command(const SizeTargetsArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year});
+  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year, load_limits(a)});
   check_plan_outputs(args);
   const auto world = blood::build_world(loaded.scenario, a.days);  // what the model checks, before the search
   experiments::SizingOptions options = sizing_options(args, loaded.scenario.seed);

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace giotmau::distributed {
+class Job;
+}
+
 namespace giotmau::cli {
 
 inline constexpr int kDone = 0;
@@ -19,6 +23,7 @@ inline constexpr int kUnbalanced = 3;
 struct ExperimentArguments {
   std::optional<std::uint64_t> seed;  // base seed; default: the (base) scenario's
   std::size_t replications = 1;
+  std::size_t first_replication = 0;  // `--replications A:B`: replications A .. B-1 (a part of an experiment)
   unsigned threads = 1;
   int days = 0;                       // simulate only the first N days; 0: all
   std::optional<int> year;            // move the scenario to this year (--year)
@@ -26,6 +31,8 @@ struct ExperimentArguments {
   bool quiet = false;                 // no KPI tables, no progress bar
   std::string output;                 // HDF5 results; empty: none
   bool force = false;                 // replace existing results files
+  const distributed::Job* job = nullptr;  // the MPI job the replications are spread over; none: this process
+  double max_memory_gb = 0;           // donor pools' memory limit; 0: 3/4 of the machine's memory
 };
 
 struct RunArguments {
@@ -58,7 +65,16 @@ struct SizeTargetsArguments {
   std::string hdf5;                    // the plan as an HDF5 table; empty: none
 };
 
+// `merge`: parts of one experiment (`run --replications A:B`) joined into one file.
+struct MergeArguments {
+  std::vector<std::string> parts;
+  std::string output;
+  bool force = false;
+};
+
 int validate_command(const std::string& path);
+int merge_command(const MergeArguments& args);
+int validate_command(const std::string& path, double max_memory_gb = 0);
 int run_command(const RunArguments& args);
 int compare_command(const CompareArguments& args);
 int size_targets_command(const SizeTargetsArguments& args);

@@ -1,6 +1,7 @@
 // giotmau: the command line. Thin on purpose: it declares the subcommands and
 // their options (CLI11), hands them to cli/commands.cpp, and maps failures to
-// exit codes (0 done, 1 internal error, 2 bad input, 3 the books did not balance).
+// exit codes (0 done, 1 internal error or an output that could not be written,
+// 2 bad input, 3 the books did not balance).
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -10,29 +11,96 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/version.hpp"
+#include "distributed/job.hpp"
 #include "io/scenario_toml.hpp"
+#include "results/hdf5_writer.hpp"
 #include "results/interrupt.hpp"
 
 namespace {
 
 using namespace giotmau;
 
-void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a) {
-  cmd->add_option("-n,--replications", a.replications, "independent replications (default 1)")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
-  cmd->add_option("--seed", a.seed, "base random seed (default: the scenario's); replication 0 uses it as is");
-  cmd->add_option("--threads", a.threads, "worker threads (results do not depend on it)")->check(CLI::Range(1u, 1024u));
+// oneTBB gives an arena at most 256 threads on any machine (255 workers and
+// the caller); asked for more it warns and runs with fewer, so more is refused.
+constexpr unsigned kMaxThreads = 256;
+
+// --seed: a whole number that fits in 64 bits, as written. CLI11 alone reads
+// "-1" and 2^64 as 2^64 - 1 without a word.
+std::string check_seed(std::string& text) {
+  const std::string expected = "expected a whole number from 0 to 18446744073709551615, got '" + text + "'";
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) return expected;
+  if (text.size() == 20 && text > "18446744073709551615") return expected;
+  return {};
+}
+
+// An output option given an empty value would silently write nothing.
+std::string check_output_path(std::string& text) {
+  return text.empty() ? "an empty path names no file; leave the option out to write no file" : std::string();
+}
+
+constexpr std::size_t kMaxReplications = 1'000'000;
+
+// "N" (replications 0 .. N-1) or, where `ranges`, "A:B" (replications A .. B-1
+// of a larger experiment, as a job-array task runs them).
+void parse_replications(const std::string& text, cli::ExperimentArguments& a, bool ranges) {
+  const auto number = [&](const std::string& part) -> std::size_t {
+    std::size_t used = 0;
+    unsigned long long value = 0;
+    try {
+      value = std::stoull(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (part.empty() || used != part.size() || part[0] == '-' || part[0] == '+' || value > kMaxReplications) {
+      throw CLI::ValidationError("--replications", "expected " + std::string(ranges ? "N or A:B" : "N") +
+                                                       " with whole numbers up to " + std::to_string(kMaxReplications) +
+                                                       ", got '" + text + "'");
+    }
+    return static_cast<std::size_t>(value);
+  };
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos) {
+    a.first_replication = 0;
+    a.replications = number(text);
+    if (a.replications == 0) throw CLI::ValidationError("--replications", "expected at least 1, got '" + text + "'");
+    return;
+  }
+  if (!ranges) throw CLI::ValidationError("--replications", "a range A:B is for `run` only, got '" + text + "'");
+  const std::size_t first = number(text.substr(0, colon)), end = number(text.substr(colon + 1));
+  if (end <= first) {
+    throw CLI::ValidationError("--replications", "expected A:B with A < B (replications A .. B-1), got '" + text + "'");
+  }
+  a.first_replication = first;
+  a.replications = end - first;
+}
+
+void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a, bool ranges = false) {
+  cmd->add_option_function<std::string>(
+         "-n,--replications", [&a, ranges](const std::string& text) { parse_replications(text, a, ranges); },
+         ranges ? "N independent replications (0 .. N-1, default 1), or A:B: replications A .. B-1 of a larger "
+                  "experiment, each with the seed it has there (job-array parts; join them with `giotmau merge`)"
+                : "independent replications (default 1)")
+      ->type_name(ranges ? "N|A:B" : "N");
+  cmd->add_option("--seed", a.seed, "base random seed, 0 to 2^64-1 (default: the scenario's); replication 0 uses it as is")
+      ->check(CLI::Validator(check_seed, "SEED"));
+  cmd->add_option("--threads", a.threads, "worker threads, 1 to 256 (results do not depend on it)")
+      ->check(CLI::Range(1u, kMaxThreads));
   cmd->add_option("--days", a.days, "simulate only the first N days")->check(CLI::PositiveNumber);
   cmd->add_option("--year", a.year, "move the scenario to this year: its period, yearly dates and Tết")
       ->check(CLI::Range(1800, 2199));
   cmd->add_option("--format", a.format, "text (default) or json (the summary only, on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--max-memory", a.max_memory_gb,
+                  "GB the donor pools may take, checked at validation (default: 3/4 of this machine's memory)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--quiet", a.quiet, "no KPI tables and no progress bar");
-  cmd->add_flag("--force", a.force, "replace existing output files");
+  cmd->add_flag("--force", a.force,
+                "replace existing output files (regular files only: never a directory, device or symbolic link)");
 }
 
 void add_size_targets_options(CLI::App* cmd, cli::SizeTargetsArguments& a) {
@@ -51,8 +119,10 @@ void add_size_targets_options(CLI::App* cmd, cli::SizeTargetsArguments& a) {
   cmd->add_option("--min-multiplier", a.min_multiplier, "smallest share of a province's sessions kept (default 0.25)");
   cmd->add_option("--max-multiplier", a.max_multiplier, "largest multiple of a province's sessions (default 4)");
   cmd->add_option("--max-evaluations", a.max_evaluations, "cap on the search's evaluations of R replications each");
-  cmd->add_option("-o,--output", a.experiment.output, "write the plan to this CSV file");
-  cmd->add_option("--hdf5", a.hdf5, "write the plan to this HDF5 file (one table)");
+  cmd->add_option("-o,--output", a.experiment.output, "write the plan to this CSV file")
+      ->check(CLI::Validator(check_output_path, "FILE"));
+  cmd->add_option("--hdf5", a.hdf5, "write the plan to this HDF5 file (one table)")
+      ->check(CLI::Validator(check_output_path, "FILE"));
 }
 
 // CLI11 takes "-fill_rate" after --objective for an option of its own; glue
@@ -68,6 +138,17 @@ std::vector<std::string> glue_objective_values(int argc, char** argv) {
   return args;
 }
 
+// More threads than the machine has run no faster: oneTBB's default limit
+// lets no more than the hardware's threads work at once. Said, not hidden.
+void warn_about_threads(const cli::ExperimentArguments& a) {
+  const unsigned hardware = std::thread::hardware_concurrency();
+  if (hardware > 0 && a.threads > hardware) {
+    spdlog::warn("--threads {}: this machine runs {} threads at once, so at most {} work in parallel (results do "
+                 "not depend on it)",
+                 a.threads, hardware, hardware);
+  }
+}
+
 struct Commands {
   CLI::App* run = nullptr;
   CLI::App* compare = nullptr;
@@ -76,31 +157,52 @@ struct Commands {
   cli::CompareArguments compare_args;
   cli::SizeTargetsArguments size_targets_args;
   std::string validate_path;
+  CLI::App* merge = nullptr;
+  const distributed::Job* job = nullptr;
+  cli::MergeArguments merge_args;
+  double validate_max_memory_gb = 0;
 };
 
 int dispatch(const Commands& c) {
+  const auto failed = [&c](int code) {
+    // One rank's failure is the whole job's: stop the others (their
+    // temporary files go with them) rather than leave them waiting.
+    if (c.job != nullptr && c.job->distributed()) c.job->abort(code);
+    return code;
+  };
   try {
     if (*c.run) return cli::run_command(c.run_args);
     if (*c.compare) return cli::compare_command(c.compare_args);
     if (*c.size_targets) return cli::size_targets_command(c.size_targets_args);
-    return cli::validate_command(c.validate_path);
+    if (*c.merge) return cli::merge_command(c.merge_args);
+    return cli::validate_command(c.validate_path, c.validate_max_memory_gb);
   } catch (const io::ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
-    return cli::kBadInput;
+    return failed(cli::kBadInput);
   } catch (const std::invalid_argument& e) {
     spdlog::error("{}", e.what());
-    return cli::kBadInput;
+    return failed(cli::kBadInput);
+  } catch (const results::WriteError& e) {
+    spdlog::error("{}", e.what());  // the disk, not giotmau: no "internal error"
+    return failed(cli::kInternalError);
   } catch (const std::exception& e) {
     spdlog::error("internal error: {}", e.what());
-    return cli::kInternalError;
+    return failed(cli::kInternalError);
   }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  results::skip_hdf5_exit_cleanup();  // a failed write must end in its error message, not a crash at exit
+  const distributed::Job job(argc, argv);
   spdlog::set_default_logger(spdlog::stderr_color_mt("giotmau"));
   spdlog::set_pattern("%^%l%$: %v");
+  if (job.distributed() && !job.is_root()) {
+    // Rank 0 prints the job's results; the others say only what goes wrong, and which rank they are.
+    spdlog::set_pattern("%^%l%$: rank " + std::to_string(job.rank()) + ": %v");
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) return cli::kInternalError;
+  }
 
   CLI::App app{"giotmau: a parallel discrete-event simulator of Vietnam's voluntary blood donation system"};
   app.require_subcommand(1);
@@ -113,8 +215,9 @@ int main(int argc, char** argv) {
   Commands c;
   c.run = app.add_subcommand("run", "run a scenario (N replications) and print its KPIs");
   c.run->add_option("scenario", c.run_args.scenario, "scenario file (TOML)")->required();
-  add_experiment_options(c.run, c.run_args.experiment);
-  c.run->add_option("-o,--output", c.run_args.experiment.output, "write every replication to this HDF5 file");
+  add_experiment_options(c.run, c.run_args.experiment, true);
+  c.run->add_option("-o,--output", c.run_args.experiment.output, "write every replication to this HDF5 file")
+      ->check(CLI::Validator(check_output_path, "FILE"));
 
   c.compare = app.add_subcommand(
       "compare", "run scenarios with common random numbers and compare each with the first (the base)");
@@ -127,14 +230,29 @@ int main(int argc, char** argv) {
                         "(default shortage_units,outdated)");
   c.compare->add_option("-o,--output", c.compare_args.experiment.output,
                         "write each scenario's replications to an HDF5 file named from this one: "
-                        "results.h5 -> results-<scenario name>.h5");
+                        "results.h5 -> results-<scenario name>.h5")
+      ->check(CLI::Validator(check_output_path, "FILE"));
 
   c.size_targets = app.add_subcommand(
       "size-targets", "find the smallest collection plan (per province and month) that meets the fill-rate goal");
   add_size_targets_options(c.size_targets, c.size_targets_args);
 
+  c.merge = app.add_subcommand(
+      "merge", "join results files of one experiment (run --replications A:B parts) into one, as one run writes it");
+  c.merge->add_option("parts", c.merge_args.parts, "PART.h5 ... (same scenario, seed and build; no replication twice)")
+      ->required()
+      ->expected(1, 100'000)
+      ->check(CLI::ExistingFile);
+  c.merge->add_option("-o,--output", c.merge_args.output, "the merged HDF5 file")
+      ->required()
+      ->check(CLI::Validator(check_output_path, "FILE"));
+  c.merge->add_flag("--force", c.merge_args.force, "replace an existing output file");
+
   CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario file and exit (0 valid, 2 invalid)");
   validate_cmd->add_option("scenario", c.validate_path, "scenario file (TOML)")->required();
+  validate_cmd->add_option("--max-memory", c.validate_max_memory_gb,
+                           "GB the donor pools of one replication may take (default: 3/4 of this machine's memory)")
+      ->check(CLI::PositiveNumber);
 
   try {
     std::vector<std::string> args = glue_objective_values(argc, argv);
@@ -145,6 +263,14 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : cli::kBadInput;
   }
   spdlog::set_level(spdlog::level::from_str(log_level));
+  c.job = &job;
+  for (cli::ExperimentArguments* a : {&c.run_args.experiment, &c.compare_args.experiment,
+                                      &c.size_targets_args.experiment}) {
+    a->job = &job;
+  }
+  if (*c.run) warn_about_threads(c.run_args.experiment);
+  if (*c.compare) warn_about_threads(c.compare_args.experiment);
+  if (*c.size_targets) warn_about_threads(c.size_targets_args.experiment);
   results::install_interrupt_handlers();  // an interrupted write leaves no file behind
   return dispatch(c);
 }

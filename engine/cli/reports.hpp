@@ -25,6 +25,7 @@ struct ExperimentInfo {
   std::uint64_t base_seed = 0;
   std::size_t replications = 1;
   unsigned threads = 1;
+  std::size_t first_replication = 0;  // a part of an experiment: replications first .. first + replications - 1
 };
 
 // The national table (mean, interval, standard deviation) and the regional

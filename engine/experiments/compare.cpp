@@ -135,7 +135,11 @@ CompareRun run_comparison(const std::vector<std::shared_ptr<const blood::World>>
         options.progress(Progress{done_before + p.done, total, days_before + p.simulated_days});
       };
     }
-    ReplicationSet set = run_replications(worlds[s], ro);
+    if (options.on_result) {
+      ro.on_result = [&, s](std::size_t index, const blood::RunResult& r) { options.on_result(s, index, r); };
+    }
+    ReplicationSet set =
+        options.run_replications ? options.run_replications(worlds[s], ro) : run_replications(worlds[s], ro);
     if (on_scenario_done) on_scenario_done(s, set);
     set.results.clear();
     set.results.shrink_to_fit();

@@ -36,31 +36,28 @@ Replication reduce(const blood::RunResult& result, std::size_t r, const std::vec
   return rep;
 }
 
-std::vector<int> summary_regions(const blood::World& world) {
-  std::vector<int> tops = blood::top_areas(world);
-  if (tops.size() < 2) tops.clear();  // one region is the nation itself
-  return tops;
-}
-
 // Runs replication r and files what it gives; safe to call concurrently for
 // different r (each writes only its own slots; progress takes a lock).
-class ReplicationRunner {
+class ReplicationTask {
  public:
-  ReplicationRunner(std::shared_ptr<const blood::World> world, const ReplicationOptions& options,
+  ReplicationTask(std::shared_ptr<const blood::World> world, const ReplicationOptions& options,
                     ReplicationSet& set)
       : world_(std::move(world)), options_(options), set_(set) {}
 
-  void operator()(std::size_t r, unsigned kernel_threads) {
+  // Runs the replication at position `slot` of the set (index first + slot).
+  void operator()(std::size_t slot, unsigned kernel_threads) {
+    const std::size_t r = options_.first + slot;
     blood::RunResult result =
         blood::run(world_, blood::RunOptions{replication_seed(options_.base_seed, r), kernel_threads});
-    set_.replications[r] = reduce(result, r, set_.regions);
-    if (options_.keep_results) set_.results[r] = std::move(result);
-    report();
+    set_.replications[slot] = reduce(result, r, set_.regions);
+    report(r, result);
+    if (options_.keep_results) set_.results[slot] = std::move(result);
   }
 
  private:
-  void report() {
+  void report(std::size_t r, const blood::RunResult& result) {
     const std::lock_guard lock(mutex_);
+    if (options_.on_result) options_.on_result(r, result);
     ++done_;
     if (options_.progress) {
       options_.progress(Progress{done_, options_.replications, static_cast<std::int64_t>(done_) * world_->days});
@@ -79,6 +76,12 @@ class ReplicationRunner {
 std::uint64_t replication_seed(std::uint64_t base_seed, std::size_t r) noexcept {
   if (r == 0) return base_seed;
   return kernel::mix64(kernel::mix64(base_seed, kReplicationTag), static_cast<std::uint64_t>(r));
+}
+
+std::vector<int> summary_regions(const blood::World& world) {
+  std::vector<int> tops = blood::top_areas(world);
+  if (tops.size() < 2) tops.clear();  // one region is the nation itself
+  return tops;
 }
 
 std::uint64_t ReplicationSet::events() const noexcept {
@@ -114,7 +117,7 @@ ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const
   if (options.keep_results) set.results.resize(options.replications);
 
   const auto started = std::chrono::steady_clock::now();
-  ReplicationRunner runner(world, options, set);
+  ReplicationTask runner(world, options, set);
   if (options.replications == 1) {
     runner(0, options.threads);
   } else {

@@ -31,6 +31,12 @@ struct Progress {
 // Called after each replication finishes, from the thread that ran it, never
 // concurrently with itself (calls are serialised by a lock).
 using ProgressCallback = std::function<void(const Progress&)>;
+// Called with each replication's full results as soon as it finishes (`index`
+// is its replication index), from the thread that ran it, never concurrently
+// with itself or with the progress callback; the results are dropped
+// afterwards unless kept. Writing results as they come keeps memory bounded by
+// the replications in flight.
+using ResultCallback = std::function<void(std::size_t index, const blood::RunResult& result)>;
 
 struct ReplicationOptions {
   std::size_t replications = 1;
@@ -44,6 +50,10 @@ struct ReplicationOptions {
   // KPIs are kept.
   bool keep_results = false;
   ProgressCallback progress;
+  // Runs replications first .. first + replications - 1 (a part of a larger
+  // experiment: a job-array task or an MPI rank); replication r keeps its seed.
+  std::size_t first = 0;
+  ResultCallback on_result;
 };
 
 // One replication, reduced to what summaries and checks need.
@@ -62,8 +72,8 @@ struct ReplicationSet {
   std::shared_ptr<const blood::World> world;
   std::uint64_t base_seed = 0;
   std::vector<int> regions;                    // the top-level areas, when there is more than one
-  std::vector<Replication> replications;       // by index
-  std::vector<blood::RunResult> results;       // by index, when keep_results
+  std::vector<Replication> replications;       // ascending index (0 .. N-1 unless a part)
+  std::vector<blood::RunResult> results;       // as replications, when keep_results
   double wall_seconds = 0;
 
   std::uint64_t events() const noexcept;
@@ -72,7 +82,15 @@ struct ReplicationSet {
   std::vector<double> values(Kpi kpi, int region = -1) const;
 };
 
-// Runs replications 0 .. options.replications - 1. Throws std::invalid_argument
+// What runs a set of replications: run_replications below, or a distributed
+// version of it (engine/distributed) that gives the same set.
+using ReplicationRunner = std::function<ReplicationSet(std::shared_ptr<const blood::World>, const ReplicationOptions&)>;
+
+// The areas KPIs are summarised for besides the nation: the top-level areas,
+// when there is more than one.
+std::vector<int> summary_regions(const blood::World& world);
+
+// Runs replications first .. first + options.replications - 1. Throws std::invalid_argument
 // for zero replications or threads; rethrows whatever a replication throws.
 ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const ReplicationOptions& options);
 

@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "blood/memory.hpp"
 #include "io/sha256.hpp"
 #include "io/yearly_dates.hpp"
 #include "blood/lunar_calendar.hpp"
@@ -313,7 +314,7 @@ const toml::table* read_table(const toml::node& node, const std::string& path, c
   for (auto&& [key, value] : *table) {
     const std::string key_path = join(path, key.str());
     const auto field =
-        std::find_if(schema.begin(), schema.end(), [&](const Field<T>& f) { return f.key == key.str(); });
+        std::find_if(schema.begin(), schema.end(), [&name = key](const Field<T>& f) { return f.key == name.str(); });
     if (field == schema.end()) {
       std::vector<std::string_view> allowed;
       for (const Field<T>& f : schema) allowed.push_back(f.key);
@@ -857,7 +858,8 @@ struct Window {
 
 class ScenarioReader {
  public:
-  ScenarioReader(const toml::table& root, Issues& issues) : root_(root), issues_(issues) {}
+  ScenarioReader(const toml::table& root, Issues& issues, const LoadLimits& limits = {})
+      : root_(root), issues_(issues), limits_(limits) {}
 
   blood::Scenario read() {
     scenario_.turnout.group_shares = kVietnamGroupShares;
@@ -873,6 +875,9 @@ class ScenarioReader {
     check_campaigns();
     for (auto& s : sessions_) check_session(s, period_, nullptr);
     check_turnout();
+    check_has_areas();
+    check_rebalancing();
+    check_donor_pool_memory();
     return assemble();
   }
 
@@ -1317,6 +1322,60 @@ class ScenarioReader {
     }
   }
 
+  // -- whole-scenario checks the model relies on ---------------------------
+
+  void check_has_areas() {
+    if (!areas_.empty()) return;
+    const toml::node* area = root_.get("area");
+    if (!area) {
+      issues_.at(&root_, "area", "expected at least one [[area]]: a scenario without areas has no donors and no demand");
+    } else if (const toml::array* list = area->as_array(); list && list->empty()) {
+      issues_.at(area, "area", "expected at least one [[area]], got an empty array");
+    }  // anything else there is reported by the schema walk
+  }
+
+  void check_rebalancing() {
+    const auto& r = scenario_.policy.rebalancing;
+    if (!r.enabled || r.short_days <= r.surplus_days) return;
+    const toml::node* node = root_.at_path("policy.rebalancing.short_days").node();
+    issues_.at(node ? node : root_.at_path("policy.rebalancing").node(), "policy.rebalancing.short_days",
+               "expected short_days <= surplus_days (" + show(r.surplus_days) + "), got " + show(r.short_days));
+  }
+
+  // Refuses, with the estimate and the limit, donor pools that would not fit
+  // in memory, at the leaf area holding the most known donors.
+  void check_donor_pool_memory() {
+    if (limits_.donor_pool_bytes == 0 || areas_.empty()) return;
+    std::vector<bool> has_child(areas_.size(), false);
+    for (std::size_t i = 0; i < areas_.size(); ++i) {
+      if (const auto p = parent_of(i)) has_child[*p] = true;
+    }
+    double donors = 0;  // a double: 2e9 areas of 2e9 people overflow nothing
+    std::size_t largest = 0;
+    double largest_donors = -1;
+    for (std::size_t i = 0; i < areas_.size(); ++i) {
+      if (has_child[i]) continue;
+      const auto known = static_cast<double>(blood::known_donors_at_start(areas_[i].spec));
+      donors += known;
+      if (known > largest_donors) {
+        largest_donors = known;
+        largest = i;
+      }
+    }
+    const double copies = static_cast<double>(std::max<std::uint64_t>(1, limits_.concurrent_replications));
+    const double bytes = donors * static_cast<double>(blood::kBytesPerKnownDonor) * copies;
+    if (bytes <= static_cast<double>(limits_.donor_pool_bytes)) return;
+    const auto gb = [](double b) { return show(std::round(b / 1e8) / 10) + " GB"; };
+    const Located<AreaSpec>& a = areas_[largest];
+    const char* key = a.table->contains("known_donor_share") ? "known_donor_share" : "population";
+    issues_.at(a.node(key), join(a.path, key),
+               "the donor pools would take about " + gb(bytes) + " of memory at the start (" + show(donors) +
+                   " known donors x " + std::to_string(blood::kBytesPerKnownDonor) + " bytes" +
+                   (copies > 1 ? " x " + show(copies) + " replications at once" : std::string()) + "; this area " +
+                   show(largest_donors) + "); the limit is " + gb(static_cast<double>(limits_.donor_pool_bytes)) +
+                   (limits_.how_to_raise.empty() ? std::string() : " (" + limits_.how_to_raise + ")"));
+  }
+
   // -- result ---------------------------------------------------------------
 
   template <class S>
@@ -1342,6 +1401,7 @@ class ScenarioReader {
 
   const toml::table& root_;
   Issues& issues_;
+  LoadLimits limits_;
   blood::Scenario scenario_;
   std::optional<Window> period_;
   std::vector<Located<AreaSpec>> areas_;
@@ -1741,7 +1801,7 @@ LoadedScenario finish(std::optional<toml::table> merged, std::vector<std::string
       [&](const toml::node& node) { return issues.source_of(node); }};
   const auto years = resolve_calendar(*merged, options.year, report);
   LoadedScenario out;
-  out.scenario = ScenarioReader(*merged, issues).read();
+  out.scenario = ScenarioReader(*merged, issues, options.limits).read();
   if (years) {
     out.scenario.season.tet_first_year = years->first_year;
     out.scenario.season.tet_by_year = years->tet_by_year;

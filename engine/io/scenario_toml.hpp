@@ -42,9 +42,20 @@ struct LoadedScenario {
 // Files larger than this are refused before they are read.
 inline constexpr std::uintmax_t kMaxScenarioFileBytes = 16u * 1024u * 1024u;
 
+// What a scenario may ask of the machine; the command line sets it from the
+// machine's memory and its flags.
+struct LoadLimits {
+  // The donor pools of the replications held at once (estimated at
+  // validation, blood/memory.hpp) may take at most this many bytes; 0: no limit.
+  std::uint64_t donor_pool_bytes = 0;
+  std::uint64_t concurrent_replications = 1;
+  std::string how_to_raise;  // e.g. "raise it with --max-memory GB"; quoted in the message
+};
+
 struct LoadOptions {
   // Moves the scenario to this year (as its `year` key does, and winning over it).
   std::optional<int> year;
+  LoadLimits limits;
 };
 
 // Loads `file` and the chain of files it `extends`. Throws ScenarioError.

@@ -11,12 +11,14 @@
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
 
 #include "blood/kpi.hpp"
+#include "results/destination.hpp"
 #include "results/hdf5_handle.hpp"
 #include "results/interrupt.hpp"
 
@@ -222,10 +224,10 @@ std::vector<std::string> labels(std::span<const std::string_view> names) {
   return {names.begin(), names.end()};
 }
 
-Scales write_scales(hid_t daily, const World& world, std::size_t replications) {
+Scales write_scales(hid_t daily, const World& world, const std::vector<std::size_t>& replications) {
   Scales s;
-  std::vector<std::int32_t> indices(replications);
-  for (std::size_t r = 0; r < replications; ++r) indices[r] = static_cast<std::int32_t>(r);
+  std::vector<std::int32_t> indices;
+  for (const std::size_t r : replications) indices.push_back(static_cast<std::int32_t>(r));
   s.replication = write_numbers(daily, "replication", H5T_STD_I32LE, H5T_NATIVE_INT32, indices);
   make_scale(s.replication.get(), "replication", 0);
   set_string(s.replication.get(), "long_name", "replication index");
@@ -266,9 +268,8 @@ void attach(hid_t variable, std::initializer_list<hid_t> scales) {
   }
 }
 
-// Auxiliary coordinates: labels for dates, area parents, replication seeds.
-void write_auxiliary_coordinates(hid_t daily, const Scales& s, const World& world,
-                                 const std::vector<RunResult>& replications) {
+// Labels for dates and area parents: the same for every replication.
+void write_fixed_coordinates(hid_t daily, const Scales& s, const World& world) {
   std::vector<std::string> iso(static_cast<std::size_t>(world.days));
   for (int d = 0; d < world.days; ++d) iso[static_cast<std::size_t>(d)] = blood::iso_date(world.first_day + d);
   Handle label = write_strings(daily, "date_label", iso);
@@ -279,32 +280,6 @@ void write_auxiliary_coordinates(hid_t daily, const Scales& s, const World& worl
   Handle parent = write_numbers(daily, "area_parent", H5T_STD_I32LE, H5T_NATIVE_INT32, parents);
   attach(parent.get(), {s.area.get()});
   set_string(parent.get(), "long_name", "index along area of the enclosing area (-1: none)");
-
-  std::vector<std::uint64_t> seeds;
-  for (const RunResult& r : replications) seeds.push_back(r.seed);
-  Handle seed = write_numbers(daily, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, seeds);
-  attach(seed.get(), {s.replication.get()});
-  set_string(seed.get(), "long_name", "random seed of the replication");
-}
-
-// One daily variable, replication-major; `block(r)` points at replication r's
-// contiguous [day][area][group]([product]) cells.
-template <typename Block>
-Handle write_daily_variable(hid_t daily, const char* name, std::span<const hsize_t> dims,
-                          std::span<const hsize_t> chunk, Block block) {
-  Handle file_space = make_space(dims);
-  Handle dataset = create_dataset(daily, name, H5T_STD_I64LE, file_space.get(), chunk);
-  std::vector<hsize_t> start(dims.size(), 0), count(dims.begin(), dims.end());
-  count[0] = 1;
-  Handle memory_space = make_space(count);
-  for (hsize_t r = 0; r < dims[0]; ++r) {
-    start[0] = r;
-    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-          "selecting a replication");
-    check(H5Dwrite(dataset.get(), H5T_NATIVE_INT64, memory_space.get(), file_space.get(), H5P_DEFAULT, block(r)),
-          std::string("writing ") + name);
-  }
-  return dataset;
 }
 
 void describe(hid_t dataset, const char* units, const char* long_name, const char* cell_methods,
@@ -316,47 +291,38 @@ void describe(hid_t dataset, const char* units, const char* long_name, const cha
   set_string(dataset, "coordinates", coordinates);
 }
 
-void write_daily(hid_t file, const World& world, const std::vector<RunResult>& replications) {
-  Handle daily = create_group(file, "daily");
-  const Scales s = write_scales(daily.get(), world, replications.size());
-  write_auxiliary_coordinates(daily.get(), s, world, replications);
+// The dataspace's dimensions.
+std::vector<hsize_t> extent(hid_t dataset) {
+  Handle space = checked(H5Dget_space(dataset), H5Sclose, "getting a dataspace");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space.get())));
+  check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), "reading a dataspace's dimensions");
+  return dims;
+}
 
-  const hsize_t reps = replications.size(), days = static_cast<hsize_t>(world.days);
-  const hsize_t areas = world.area_names.size(), groups = blood::kGroupCount, products = blood::kProductCount;
-  const char* const all_coordinates = "seed date_label area_parent";
+// Writes `count` rows (or cells along axis 0) starting at `first`, from `data` in `memory_type`.
+void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t count, const void* data, const char* name) {
+  Handle file_space = checked(H5Dget_space(dataset), H5Sclose, "getting a dataspace");
+  std::vector<hsize_t> dims = extent(dataset), start(dims.size(), 0);
+  start[0] = first;
+  dims[0] = count;
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr),
+        std::string("selecting rows of ") + name);
+  Handle memory_space = make_space(dims);
+  check(H5Dwrite(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data),
+        std::string("writing ") + name);
+}
 
-  // Chunks hold one replication and one area over the whole run: reading an
-  // area's year, or a national total one chunk per area, touches no data it
-  // does not need; at a year that is 365 x 8 x 3 x 8 bytes = 70 KB before
-  // compression, inside HDF5's recommended 10 KB - 1 MB. Runs longer than
-  // four years are cut into four-year chunks, so that one chunk (280 KB)
-  // still fits HDF5's default 1 MB chunk cache.
-  const hsize_t chunk_days = std::min<hsize_t>(days, kMaxChunkDays);
-  const std::array<hsize_t, 4> collected_dims{reps, days, areas, groups}, collected_chunk{1, chunk_days, 1, groups};
-  Handle collected = write_daily_variable(daily.get(), "collected", collected_dims, collected_chunk, [&](hsize_t r) {
-    return replications[r].measures.collected_cells().data();
-  });
-  attach(collected.get(), {s.replication.get(), s.date.get(), s.area.get(), s.group.get()});
-  describe(collected.get(), "whole-blood units", "whole-blood donations collected, by donor group", "date: sum",
-           all_coordinates);
-
-  const std::array<hsize_t, 5> dims{reps, days, areas, groups, products}, chunk{1, chunk_days, 1, groups, products};
-  const std::size_t block = static_cast<std::size_t>(days * areas * groups * products);
-  for (std::size_t m = 0; m < blood::kMeasureCount; ++m) {
-    const std::string name(blood::kMeasureNames[m]);
-    Handle measure = write_daily_variable(daily.get(), name.c_str(), dims, chunk, [&](hsize_t r) {
-      return replications[r].measures.cells().data() + m * block;
-    });
-    attach(measure.get(), {s.replication.get(), s.date.get(), s.area.get(), s.group.get(), s.product.get()});
-    describe(measure.get(), "units", kMeasureInfo[m].long_name, kMeasureInfo[m].stock ? "date: point" : "date: sum",
-             all_coordinates);
-  }
-
-  const std::array<hsize_t, 4> stock_dims{reps, areas, groups, products}, stock_chunk{1, areas, groups, products};
-  Handle stock = write_daily_variable(daily.get(), "initial_stock", stock_dims, stock_chunk,
-                                      [&](hsize_t r) { return replications[r].initial_stock.data(); });
-  attach(stock.get(), {s.replication.get(), s.area.get(), s.group.get(), s.product.get()});
-  describe(stock.get(), "units", "stock at the start of the run", nullptr, "seed area_parent");
+// Reads `count` rows starting at `first` into `data`, as `memory_type`.
+void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t count, void* data, const char* name) {
+  Handle file_space = checked(H5Dget_space(dataset), H5Sclose, "getting a dataspace");
+  std::vector<hsize_t> dims = extent(dataset), start(dims.size(), 0);
+  start[0] = first;
+  dims[0] = count;
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr),
+        std::string("selecting rows of ") + name);
+  Handle memory_space = make_space(dims);
+  check(H5Dread(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data),
+        std::string("reading ") + name);
 }
 
 // ---------------------------------------------------------------- tables
@@ -376,27 +342,27 @@ class Compound {
   Handle type_;
 };
 
-// A 1-D table: chunked (it may be empty, and tables compress well), written
-// whole. Its rows are numbered by a dimension scale `row_scale` at the root
-// (0, 1, ...), without which netCDF-4 readers refuse to open the root group.
-template <typename Row>
-void write_table(hid_t file, const char* name, const Compound& type, const std::vector<Row>& rows,
-                 const char* row_scale, std::int32_t netcdf_dimid, const char* long_name) {
-  std::vector<std::int32_t> indices(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) indices[i] = static_cast<std::int32_t>(i);
+// A 1-D table of `rows` rows, filled later: chunked (it may be empty, and
+// tables compress well). Its rows are numbered by a dimension scale
+// `row_scale` at the root (0, 1, ...), without which netCDF-4 readers refuse
+// to open the root group.
+Handle create_table(hid_t file, const char* name, const Compound& type, hsize_t rows, const char* row_scale,
+                    std::int32_t netcdf_dimid, const char* long_name) {
+  std::vector<std::int32_t> indices(rows);
+  for (std::size_t i = 0; i < rows; ++i) indices[i] = static_cast<std::int32_t>(i);
   Handle scale = write_numbers(file, row_scale, H5T_STD_I32LE, H5T_NATIVE_INT32, indices);
   make_scale(scale.get(), row_scale, netcdf_dimid);
 
-  const std::array<hsize_t, 1> dims{rows.size()}, max_dims{H5S_UNLIMITED};
-  const std::array<hsize_t, 1> chunk{std::clamp<hsize_t>(rows.size(), 1, kTableChunkRows)};
+  const std::array<hsize_t, 1> dims{rows}, max_dims{H5S_UNLIMITED};
+  const std::array<hsize_t, 1> chunk{std::clamp<hsize_t>(rows, 1, kTableChunkRows)};
   // Stored without the C struct's padding; HDF5 converts on write.
   Handle packed = checked(H5Tcopy(type.get()), H5Tclose, "copying a compound type");
   check(H5Tpack(packed.get()), "packing a compound type");
   Handle space = make_space(dims, max_dims);
   Handle dataset = create_dataset(file, name, packed.get(), space.get(), chunk);
-  if (!rows.empty()) write_all(dataset.get(), type.get(), rows.data(), name);
   attach(dataset.get(), {scale.get()});
   set_string(dataset.get(), "long_name", long_name);
+  return dataset;
 }
 
 struct AreaRow {
@@ -417,20 +383,66 @@ void write_areas(hid_t file, const World& world) {
     for (int up = world.area_parent[a]; up >= 0; up = world.area_parent[static_cast<std::size_t>(up)]) ++depth;
     rows.push_back({world.area_names[a].c_str(), world.area_parent[a], depth});
   }
-  write_table(file, "areas", type, rows, "area_index", 5, "areas: name, parent (row index, -1: none), depth (0: top)");
+  Handle table = create_table(file, "areas", type, rows.size(), "area_index", 5,
+                              "areas: name, parent (row index, -1: none), depth (0: top)");
+  if (!rows.empty()) write_rows(table.get(), type.get(), 0, rows.size(), rows.data(), "areas");
 }
 
-struct DriveRow {
+// The numbers of a drive's row; the text columns come from the world.
+struct DriveCounts {
   std::int32_t replication;
+  std::int32_t sessions;
+  std::int64_t target, invited, registered, deferred, donated, new_donors;
+};
+
+struct DriveRow {
   const char* name;
   const char* area;
   const char* organiser;
   const char* campaign;
   const char* first_date;
   const char* last_date;
-  std::int32_t sessions;
-  std::int64_t target, invited, registered, deferred, donated, new_donors;
+  DriveCounts counts;
 };
+
+// The numeric columns, as a compound type for the whole row (`whole`) or for
+// DriveCounts alone (reading a part's rows back).
+void add_drive_counts(Compound& type, std::size_t base) {
+  type.add("replication", base + offsetof(DriveCounts, replication), H5T_NATIVE_INT32)
+      .add("sessions", base + offsetof(DriveCounts, sessions), H5T_NATIVE_INT32)
+      .add("target", base + offsetof(DriveCounts, target), H5T_NATIVE_INT64)
+      .add("invited", base + offsetof(DriveCounts, invited), H5T_NATIVE_INT64)
+      .add("registered", base + offsetof(DriveCounts, registered), H5T_NATIVE_INT64)
+      .add("deferred", base + offsetof(DriveCounts, deferred), H5T_NATIVE_INT64)
+      .add("donated", base + offsetof(DriveCounts, donated), H5T_NATIVE_INT64)
+      .add("new_donors", base + offsetof(DriveCounts, new_donors), H5T_NATIVE_INT64);
+}
+
+Compound drive_row_type(hid_t text) {
+  Compound type(sizeof(DriveRow));
+  type.add("replication", offsetof(DriveRow, counts) + offsetof(DriveCounts, replication), H5T_NATIVE_INT32)
+      .add("name", offsetof(DriveRow, name), text)
+      .add("area", offsetof(DriveRow, area), text)
+      .add("organiser", offsetof(DriveRow, organiser), text)
+      .add("campaign", offsetof(DriveRow, campaign), text)
+      .add("first_date", offsetof(DriveRow, first_date), text)
+      .add("last_date", offsetof(DriveRow, last_date), text)
+      .add("sessions", offsetof(DriveRow, counts) + offsetof(DriveCounts, sessions), H5T_NATIVE_INT32);
+  const std::size_t base = offsetof(DriveRow, counts);
+  type.add("target", base + offsetof(DriveCounts, target), H5T_NATIVE_INT64)
+      .add("invited", base + offsetof(DriveCounts, invited), H5T_NATIVE_INT64)
+      .add("registered", base + offsetof(DriveCounts, registered), H5T_NATIVE_INT64)
+      .add("deferred", base + offsetof(DriveCounts, deferred), H5T_NATIVE_INT64)
+      .add("donated", base + offsetof(DriveCounts, donated), H5T_NATIVE_INT64)
+      .add("new_donors", base + offsetof(DriveCounts, new_donors), H5T_NATIVE_INT64);
+  return type;
+}
+
+Compound drive_counts_type() {
+  Compound type(sizeof(DriveCounts));
+  add_drive_counts(type, 0);
+  return type;
+}
 
 // The last session day of every drive (the records only know the first).
 std::vector<blood::DayNumber> last_session_days(const World& world) {
@@ -445,44 +457,6 @@ std::vector<blood::DayNumber> last_session_days(const World& world) {
   return last;
 }
 
-void write_drives(hid_t file, const World& world, const std::vector<RunResult>& replications) {
-  Handle text = make_vlen_utf8();
-  Compound type(sizeof(DriveRow));
-  type.add("replication", offsetof(DriveRow, replication), H5T_NATIVE_INT32)
-      .add("name", offsetof(DriveRow, name), text.get())
-      .add("area", offsetof(DriveRow, area), text.get())
-      .add("organiser", offsetof(DriveRow, organiser), text.get())
-      .add("campaign", offsetof(DriveRow, campaign), text.get())
-      .add("first_date", offsetof(DriveRow, first_date), text.get())
-      .add("last_date", offsetof(DriveRow, last_date), text.get())
-      .add("sessions", offsetof(DriveRow, sessions), H5T_NATIVE_INT32)
-      .add("target", offsetof(DriveRow, target), H5T_NATIVE_INT64)
-      .add("invited", offsetof(DriveRow, invited), H5T_NATIVE_INT64)
-      .add("registered", offsetof(DriveRow, registered), H5T_NATIVE_INT64)
-      .add("deferred", offsetof(DriveRow, deferred), H5T_NATIVE_INT64)
-      .add("donated", offsetof(DriveRow, donated), H5T_NATIVE_INT64)
-      .add("new_donors", offsetof(DriveRow, new_donors), H5T_NATIVE_INT64);
-  const std::vector<blood::DayNumber> last = last_session_days(world);
-  std::vector<std::string> dates;  // owns the ISO strings the rows point at
-  std::size_t count = 0;
-  for (const RunResult& r : replications) count += r.drives.size();
-  dates.reserve(2 * count);  // no reallocation: rows keep pointers into it
-  std::vector<DriveRow> rows;
-  for (std::size_t rep = 0; rep < replications.size(); ++rep) {
-    const std::vector<blood::DriveRecord>& drives = replications[rep].drives;
-    for (std::size_t i = 0; i < drives.size(); ++i) {
-      const blood::DriveRecord& d = drives[i];
-      dates.push_back(blood::iso_date(d.first_day));
-      const char* first = dates.back().c_str();
-      dates.push_back(blood::iso_date(i < last.size() ? last[i] : d.first_day));
-      rows.push_back({static_cast<std::int32_t>(rep), d.name.c_str(), d.area.c_str(), d.organiser.c_str(),
-                      d.campaign.c_str(), first, dates.back().c_str(), d.sessions, d.target_units, d.invited,
-                      d.registered, d.deferred, d.donated, d.new_donors});
-    }
-  }
-  write_table(file, "drives", type, rows, "drive_row", 6, "donation drives per replication, with their counts");
-}
-
 struct KpiRow {
   std::int32_t replication;
   std::uint64_t seed;
@@ -493,7 +467,7 @@ struct KpiRow {
   std::int64_t collected, target, appeals;
 };
 
-void write_kpis(hid_t file, const std::vector<RunResult>& replications) {
+Compound kpi_row_type() {
   Compound type(sizeof(KpiRow));
   type.add("replication", offsetof(KpiRow, replication), H5T_NATIVE_INT32)
       .add("seed", offsetof(KpiRow, seed), H5T_NATIVE_UINT64)
@@ -506,57 +480,34 @@ void write_kpis(hid_t file, const std::vector<RunResult>& replications) {
       .add("collected", offsetof(KpiRow, collected), H5T_NATIVE_INT64)
       .add("target", offsetof(KpiRow, target), H5T_NATIVE_INT64)
       .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64);
-  std::vector<KpiRow> rows;
-  for (std::size_t rep = 0; rep < replications.size(); ++rep) {
-    const RunResult& r = replications[rep];
-    const blood::Kpis k = blood::compute_kpis(r);
-    rows.push_back({static_cast<std::int32_t>(rep), r.seed, k.fill_rate, k.shortage_units, k.shortage_days,
-                    k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals});
-  }
-  write_table(file, "kpi", type, rows, "replication", 7, "key performance indicators per replication");
+  return type;
 }
 
-// ---------------------------------------------------------------- the file
+KpiRow kpi_row(std::size_t index, const RunResult& r) {
+  const blood::Kpis k = blood::compute_kpis(r);
+  return {static_cast<std::int32_t>(index), r.seed, k.fill_rate, k.shortage_units, k.shortage_days,
+          k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals};
+}
+
+// ---------------------------------------------------------------- checks
 
 // Everything is checked before a file is created, so that a bad call leaves nothing behind.
-const World& validate(const std::vector<RunResult>& replications) {
-  if (replications.empty()) throw std::runtime_error("write_results: no replications to write");
-  const World* world = replications.front().world.get();
-  if (world == nullptr) throw std::runtime_error("write_results: replication 0 has no world");
+void check_world(const World* world) {
+  if (world == nullptr) throw std::runtime_error("write_results: no world");
   if (world->days < 1 || world->area_names.empty()) throw std::runtime_error("write_results: empty world");
-  const std::size_t stock_cells = world->area_names.size() * blood::kGroupCount * blood::kProductCount;
-  for (std::size_t r = 0; r < replications.size(); ++r) {
-    const RunResult& rep = replications[r];
-    const World* w = rep.world.get();
-    if (w == nullptr || (w != world && (w->first_day != world->first_day || w->days != world->days ||
-                                        w->area_names != world->area_names))) {
-      throw std::runtime_error("write_results: replication " + std::to_string(r) + " ran a different world");
-    }
-    if (rep.measures.days() != world->days ||
-        rep.measures.areas() != static_cast<int>(world->area_names.size()) || rep.initial_stock.size() != stock_cells) {
-      throw std::runtime_error("write_results: replication " + std::to_string(r) + " has measures of the wrong shape");
-    }
+}
+
+void check_replication(const World& world, const RunResult& rep, std::size_t index) {
+  const World* w = rep.world.get();
+  const std::size_t stock_cells = world.area_names.size() * blood::kGroupCount * blood::kProductCount;
+  if (w == nullptr || (w != &world && (w->first_day != world.first_day || w->days != world.days ||
+                                       w->area_names != world.area_names))) {
+    throw std::runtime_error("write_results: replication " + std::to_string(index) + " ran a different world");
   }
-  return *world;
-}
-
-void write_contents(hid_t file, const World& world, const std::vector<RunResult>& replications,
-                    const ResultsMetadata& meta) {
-  write_root_attributes(file, world, replications.size(), meta);
-  write_scenario(file, meta.scenario_toml);
-  write_daily(file, world, replications);
-  write_areas(file, world);
-  write_drives(file, world, replications);
-  write_kpis(file, replications);
-}
-
-void write_file(const fs::path& file_path, const World& world, const std::vector<RunResult>& replications,
-                const ResultsMetadata& meta) {
-  const QuietHdf5Errors quiet;
-  Handle file = create_file(file_path);
-  write_contents(file.get(), world, replications, meta);  // its handles are all closed on return
-  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flushing " + file_path.string());
-  file.close("closing " + file_path.string());
+  if (rep.measures.days() != world.days || rep.measures.areas() != static_cast<int>(world.area_names.size()) ||
+      rep.initial_stock.size() != stock_cells || rep.drives.size() != world.drive_templates.size()) {
+    throw std::runtime_error("write_results: replication " + std::to_string(index) + " has results of the wrong shape");
+  }
 }
 
 bool exists_no_throw(const fs::path& path) {
@@ -565,46 +516,413 @@ bool exists_no_throw(const fs::path& path) {
 }
 
 std::runtime_error exists_error(const fs::path& path) {
-  return std::runtime_error(path.string() + " already exists; not overwriting it (force to replace it)");
+  return std::runtime_error(path.string() + " already exists; not overwriting it (use --force to replace it)");
 }
 
-// Moves the finished file into place. Without force, link() creates `path`
-// only if nothing is there, atomically (no window between a check and a
-// rename); filesystems without hard links fall back to check-then-rename.
-void commit(const fs::path& temporary, const fs::path& path, bool force) {
-  if (!force) {
-    if (::link(temporary.c_str(), path.c_str()) == 0) {
-      // The result is complete and in place: a stray temporary name is not worth failing for.
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      return;
+const char* const kAllCoordinates = "seed date_label area_parent";
+
+}  // namespace
+
+// ---------------------------------------------------------------- the writer
+
+struct ResultsWriter::State {
+  fs::path path, temporary;
+  bool force = false;
+  std::shared_ptr<const World> world;
+  std::vector<std::size_t> indices;               // slot -> replication index
+  std::vector<bool> written;                      // by slot
+  std::vector<std::string> drive_first, drive_last;  // ISO dates per drive template
+  std::unique_ptr<TemporaryFileGuard> guard;
+  QuietHdf5Errors quiet;
+  Handle file, daily, seed, collected, initial_stock, drives, kpi;
+  std::array<Handle, blood::kMeasureCount> measures;
+  bool committed = false;
+
+  std::size_t slot_of(std::size_t index) const {
+    const auto at = std::lower_bound(indices.begin(), indices.end(), index);
+    if (at == indices.end() || *at != index) {
+      throw std::runtime_error("write_results: replication " + std::to_string(index) + " is not in this file");
     }
-    if (errno == EEXIST) throw exists_error(path);
-    if (exists_no_throw(path)) throw exists_error(path);
+    const auto slot = static_cast<std::size_t>(at - indices.begin());
+    if (written[slot]) throw std::runtime_error("write_results: replication " + std::to_string(index) + " written twice");
+    return slot;
   }
-  fs::rename(temporary, path);
+
+  std::vector<hsize_t> daily_dims(bool by_date, bool by_product) const {
+    std::vector<hsize_t> dims{indices.size()};
+    if (by_date) dims.push_back(static_cast<hsize_t>(world->days));
+    dims.push_back(world->area_names.size());
+    dims.push_back(blood::kGroupCount);
+    if (by_product) dims.push_back(blood::kProductCount);
+    return dims;
+  }
+
+  void create(const ResultsMetadata& meta);
+  void write_counts(std::size_t slot, const std::vector<DriveCounts>& counts);
+  void remove_temporary() noexcept;
+};
+
+void ResultsWriter::State::create(const ResultsMetadata& meta) {
+  file = create_file(temporary);
+  write_root_attributes(file.get(), *world, indices.size(), meta);
+  write_scenario(file.get(), meta.scenario_toml);
+
+  daily = create_group(file.get(), "daily");
+  const Scales s = write_scales(daily.get(), *world, indices);
+  write_fixed_coordinates(daily.get(), s, *world);
+  const std::array<hsize_t, 1> seed_dims{indices.size()};
+  Handle seed_space = make_space(seed_dims);
+  seed = create_dataset(daily.get(), "seed", H5T_STD_U64LE, seed_space.get());
+  attach(seed.get(), {s.replication.get()});
+  set_string(seed.get(), "long_name", "random seed of the replication");
+
+  // Chunks hold one replication and one area over the whole run: reading an
+  // area's year, or a national total one chunk per area, touches no data it
+  // does not need; at a year that is 365 x 8 x 3 x 8 bytes = 70 KB before
+  // compression, inside HDF5's recommended 10 KB - 1 MB. Runs longer than
+  // four years are cut into four-year chunks, so that one chunk (280 KB)
+  // still fits HDF5's default 1 MB chunk cache. A chunk never spans two
+  // replications, so that merging files copies chunks as they are.
+  const hsize_t chunk_days = std::min<hsize_t>(static_cast<hsize_t>(world->days), kMaxChunkDays);
+  const std::array<hsize_t, 4> collected_chunk{1, chunk_days, 1, blood::kGroupCount};
+  const std::vector<hsize_t> collected_dims = daily_dims(true, false);
+  Handle collected_space = make_space(collected_dims);
+  collected = create_dataset(daily.get(), "collected", H5T_STD_I64LE, collected_space.get(), collected_chunk);
+  attach(collected.get(), {s.replication.get(), s.date.get(), s.area.get(), s.group.get()});
+  describe(collected.get(), "whole-blood units", "whole-blood donations collected, by donor group", "date: sum",
+           kAllCoordinates);
+
+  const std::array<hsize_t, 5> chunk{1, chunk_days, 1, blood::kGroupCount, blood::kProductCount};
+  const std::vector<hsize_t> dims = daily_dims(true, true);
+  for (std::size_t m = 0; m < blood::kMeasureCount; ++m) {
+    const std::string name(blood::kMeasureNames[m]);
+    Handle space = make_space(dims);
+    measures[m] = create_dataset(daily.get(), name.c_str(), H5T_STD_I64LE, space.get(), chunk);
+    attach(measures[m].get(), {s.replication.get(), s.date.get(), s.area.get(), s.group.get(), s.product.get()});
+    describe(measures[m].get(), "units", kMeasureInfo[m].long_name,
+             kMeasureInfo[m].stock ? "date: point" : "date: sum", kAllCoordinates);
+  }
+
+  const std::vector<hsize_t> stock_dims = daily_dims(false, true);
+  const std::array<hsize_t, 4> stock_chunk{1, world->area_names.size(), blood::kGroupCount, blood::kProductCount};
+  Handle stock_space = make_space(stock_dims);
+  initial_stock = create_dataset(daily.get(), "initial_stock", H5T_STD_I64LE, stock_space.get(), stock_chunk);
+  attach(initial_stock.get(), {s.replication.get(), s.area.get(), s.group.get(), s.product.get()});
+  describe(initial_stock.get(), "units", "stock at the start of the run", nullptr, "seed area_parent");
+
+  write_areas(file.get(), *world);
+  const Handle text = make_vlen_utf8();
+  drives = create_table(file.get(), "drives", drive_row_type(text.get()),
+                        indices.size() * world->drive_templates.size(), "drive_row", 6,
+                        "donation drives per replication, with their counts");
+  kpi = create_table(file.get(), "kpi", kpi_row_type(), indices.size(), "replication", 7,
+                     "key performance indicators per replication");
+
+  const std::vector<blood::DayNumber> last = last_session_days(*world);
+  for (std::size_t i = 0; i < last.size(); ++i) {
+    drive_first.push_back(blood::iso_date(world->drive_templates[i].first_day));
+    drive_last.push_back(blood::iso_date(last[i]));
+  }
+}
+
+void ResultsWriter::State::write_counts(std::size_t slot, const std::vector<DriveCounts>& counts) {
+  const std::size_t per_replication = world->drive_templates.size();
+  if (per_replication == 0) return;
+  std::vector<DriveRow> rows;
+  rows.reserve(per_replication);
+  for (std::size_t i = 0; i < per_replication; ++i) {
+    const blood::DriveRecord& t = world->drive_templates[i];
+    rows.push_back({t.name.c_str(), t.area.c_str(), t.organiser.c_str(), t.campaign.c_str(), drive_first[i].c_str(),
+                    drive_last[i].c_str(), counts.at(i)});
+  }
+  const Handle text = make_vlen_utf8();
+  const Compound type = drive_row_type(text.get());
+  write_rows(drives.get(), type.get(), slot * per_replication, per_replication, rows.data(), "drives");
+}
+
+void ResultsWriter::State::remove_temporary() noexcept {
+  // Closing the file (strong close degree) closes whatever is open in it.
+  seed = {};
+  collected = {};
+  initial_stock = {};
+  drives = {};
+  kpi = {};
+  for (Handle& m : measures) m = {};
+  daily = {};
+  file = {};
+  std::error_code ignored;
+  fs::remove(temporary, ignored);
+}
+
+ResultsWriter::ResultsWriter(fs::path path, std::shared_ptr<const World> world, std::vector<std::size_t> replications,
+                             const ResultsMetadata& meta, bool force)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  check_world(world.get());
+  if (replications.empty()) throw std::runtime_error("write_results: no replications to write");
+  std::sort(replications.begin(), replications.end());
+  if (std::adjacent_find(replications.begin(), replications.end()) != replications.end()) {
+    throw std::runtime_error("write_results: a replication is listed twice");
+  }
+  if (!path.has_filename()) throw std::runtime_error("write_results: " + path.string() + " names no file");
+  // Checked up front too, so that a long run is not wasted on a file we may not replace.
+  if (!force && exists_no_throw(path)) throw exists_error(path);
+  s.path = std::move(path);
+  s.force = force;
+  s.world = std::move(world);
+  s.indices = std::move(replications);
+  s.written.assign(s.indices.size(), false);
+  s.temporary = create_temporary_beside(s.path);
+  try {
+    s.guard = std::make_unique<TemporaryFileGuard>(s.temporary);
+    s.create(meta);
+  } catch (const std::exception& e) {
+    s.remove_temporary();
+    throw WriteError("cannot write " + s.path.string() + ": " + e.what());
+  }
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (state_ && !state_->committed) state_->remove_temporary();
+}
+
+const std::vector<std::size_t>& ResultsWriter::replications() const noexcept { return state_->indices; }
+
+void ResultsWriter::write(std::size_t index, const RunResult& result) {
+  State& s = *state_;
+  check_replication(*s.world, result, index);
+  const std::size_t slot = s.slot_of(index);
+  write_rows(s.collected.get(), H5T_NATIVE_INT64, slot, 1, result.measures.collected_cells().data(), "collected");
+  const auto block = static_cast<std::size_t>(s.world->days) * s.world->area_names.size() * blood::kGroupCount *
+                     blood::kProductCount;
+  for (std::size_t m = 0; m < blood::kMeasureCount; ++m) {
+    write_rows(s.measures[m].get(), H5T_NATIVE_INT64, slot, 1, result.measures.cells().data() + m * block,
+               blood::kMeasureNames[m].data());
+  }
+  write_rows(s.initial_stock.get(), H5T_NATIVE_INT64, slot, 1, result.initial_stock.data(), "initial_stock");
+  write_rows(s.seed.get(), H5T_NATIVE_UINT64, slot, 1, &result.seed, "seed");
+  std::vector<DriveCounts> counts;
+  for (const blood::DriveRecord& d : result.drives) {
+    counts.push_back({static_cast<std::int32_t>(index), d.sessions, d.target_units, d.invited, d.registered,
+                      d.deferred, d.donated, d.new_donors});
+  }
+  s.write_counts(slot, counts);
+  const KpiRow row = kpi_row(index, result);
+  const Compound type = kpi_row_type();
+  write_rows(s.kpi.get(), type.get(), slot, 1, &row, "kpi");
+  s.written[slot] = true;
+}
+
+void ResultsWriter::commit(const std::function<void(const fs::path& temporary)>& before_commit) {
+  State& s = *state_;
+  for (std::size_t slot = 0; slot < s.indices.size(); ++slot) {
+    if (!s.written[slot]) {
+      throw std::runtime_error("write_results: replication " + std::to_string(s.indices[slot]) + " was never written");
+    }
+  }
+  try {
+    check(H5Fflush(s.file.get(), H5F_SCOPE_GLOBAL), "flushing " + s.path.string());
+    s.seed = {};
+    s.collected = {};
+    s.initial_stock = {};
+    s.drives = {};
+    s.kpi = {};
+    for (Handle& m : s.measures) m = {};
+    s.daily = {};
+    s.file.close("closing " + s.path.string());  // HDF5 writes its last metadata here: errors must show
+    if (before_commit) before_commit(s.temporary);
+    commit_temporary(s.temporary, s.path, s.force);
+  } catch (const DestinationError&) {
+    s.remove_temporary();
+    throw;
+  } catch (const std::exception& e) {
+    s.remove_temporary();
+    throw WriteError("cannot write " + s.path.string() + ": " + e.what());
+  }
+  s.committed = true;
+}
+
+// ---------------------------------------------------------------- reading parts back
+
+namespace {
+
+std::string read_string_attribute(hid_t object, const char* name) {
+  Handle attribute = checked(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, std::string("opening attribute ") + name);
+  Handle type = make_vlen_utf8();
+  char* text = nullptr;
+  check(H5Aread(attribute.get(), type.get(), &text), std::string("reading attribute ") + name);
+  std::string value = text != nullptr ? text : "";
+  H5free_memory(text);
+  return value;
+}
+
+std::uint64_t read_uint64_attribute(hid_t object, const char* name) {
+  Handle attribute = checked(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, std::string("opening attribute ") + name);
+  std::uint64_t value = 0;
+  check(H5Aread(attribute.get(), H5T_NATIVE_UINT64, &value), std::string("reading attribute ") + name);
+  return value;
+}
+
+Handle open_file(const fs::path& path) {
+  return checked(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "opening " + path.string());
+}
+
+Handle open_dataset(hid_t parent, const std::string& name) {
+  return checked(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + name);
+}
+
+std::string read_scenario(hid_t file) {
+  Handle dataset = open_dataset(file, "scenario");
+  Handle type = make_vlen_utf8();
+  char* text = nullptr;
+  check(H5Dread(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &text), "reading /scenario");
+  std::string value = text != nullptr ? text : "";
+  H5free_memory(text);
+  return value;
+}
+
+// Copies the chunks of one replication from `source` (slot `from`) to
+// `target` (slot `to`) as they are stored: compressed, never decoded.
+void copy_chunks(hid_t source, hid_t target, hsize_t from, hsize_t to, const char* name) {
+  const std::vector<hsize_t> dims = extent(source);
+  Handle source_plist = checked(H5Dget_create_plist(source), H5Pclose, "reading a dataset's layout");
+  Handle target_plist = checked(H5Dget_create_plist(target), H5Pclose, "reading a dataset's layout");
+  std::vector<hsize_t> chunk(dims.size()), target_chunk(dims.size());
+  const int rank = static_cast<int>(dims.size());
+  if (H5Pget_chunk(source_plist.get(), rank, chunk.data()) != rank ||
+      H5Pget_chunk(target_plist.get(), rank, target_chunk.data()) != rank || chunk != target_chunk ||
+      chunk[0] != 1 || extent(target).size() != dims.size()) {
+    throw std::runtime_error(std::string("merging ") + name + ": the files' chunk layouts differ");
+  }
+  // Every chunk offset with axis 0 = the replication's slot.
+  std::vector<hsize_t> offset(dims.size(), 0);
+  std::vector<unsigned char> buffer;
+  offset[0] = from;
+  for (;;) {
+    hsize_t bytes = 0;
+    check(H5Dget_chunk_storage_size(source, offset.data(), &bytes), std::string("sizing a chunk of ") + name);
+    buffer.resize(bytes);
+    std::uint32_t filters = 0;
+    check(H5Dread_chunk(source, H5P_DEFAULT, offset.data(), &filters, buffer.data()),
+          std::string("reading a chunk of ") + name);
+    std::vector<hsize_t> target_offset = offset;
+    target_offset[0] = to;
+    check(H5Dwrite_chunk(target, H5P_DEFAULT, filters, target_offset.data(), bytes, buffer.data()),
+          std::string("writing a chunk of ") + name);
+    // The next chunk: like an odometer over axes 1.., each in steps of its chunk size.
+    std::size_t axis = dims.size() - 1;
+    for (; axis > 0; --axis) {
+      offset[axis] += chunk[axis];
+      if (offset[axis] < dims[axis]) break;
+      offset[axis] = 0;
+    }
+    if (axis == 0) return;
+  }
 }
 
 }  // namespace
 
-fs::path temporary_path_for(const fs::path& path) {
-  fs::path temporary = path;
-  temporary += ".tmp-" + std::to_string(::getpid());
-  return temporary;
-}
-
-void write_atomically(const fs::path& path, bool force, const std::function<void(const fs::path& temporary)>& write) {
-  const fs::path temporary = fs::absolute(temporary_path_for(path));
-  const TemporaryFileGuard guard(temporary);
+ResultsFileInfo read_results_info(const fs::path& path) {
+  const QuietHdf5Errors quiet;
   try {
-    write(temporary);
-    commit(temporary, path, force);
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw;
+    Handle file = open_file(path);
+    ResultsFileInfo info;
+    info.path = path;
+    info.giotmau_version = read_string_attribute(file.get(), "giotmau_version");
+    info.git_commit = read_string_attribute(file.get(), "git_commit");
+    info.scenario_sha256 = read_string_attribute(file.get(), "scenario_sha256");
+    info.seed = read_uint64_attribute(file.get(), "seed");
+    info.start_date = read_string_attribute(file.get(), "start_date");
+    info.end_date = read_string_attribute(file.get(), "end_date");
+    info.scenario_toml = read_scenario(file.get());
+    Handle replication = open_dataset(file.get(), "daily/replication");
+    std::vector<std::int32_t> indices(extent(replication.get()).at(0));
+    if (!indices.empty()) {
+      check(H5Dread(replication.get(), H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, indices.data()),
+            "reading /daily/replication");
+    }
+    for (const std::int32_t r : indices) info.replications.push_back(static_cast<std::size_t>(r));
+    return info;
+  } catch (const std::runtime_error& e) {
+    throw std::invalid_argument(path.string() + ": not a giotmau results file (" + e.what() + ")");
   }
 }
+
+void check_mergeable(const std::vector<ResultsFileInfo>& parts) {
+  if (parts.empty()) throw std::invalid_argument("merge: no files to merge");
+  const ResultsFileInfo& first = parts.front();
+  const auto differ = [&](const ResultsFileInfo& p, const char* what, const std::string& a, const std::string& b) {
+    if (a != b) {
+      throw std::invalid_argument("merge: " + p.path.string() + " and " + first.path.string() + " differ in " + what +
+                                  " ('" + b + "' vs '" + a + "'): they are not parts of one experiment");
+    }
+  };
+  std::vector<std::pair<std::size_t, const ResultsFileInfo*>> all;
+  for (const ResultsFileInfo& p : parts) {
+    differ(p, "scenario (scenario_sha256)", first.scenario_sha256, p.scenario_sha256);
+    differ(p, "seed", std::to_string(first.seed), std::to_string(p.seed));
+    differ(p, "period", first.start_date + ".." + first.end_date, p.start_date + ".." + p.end_date);
+    differ(p, "giotmau build (giotmau_version)", first.giotmau_version, p.giotmau_version);
+    differ(p, "giotmau build (git_commit)", first.git_commit, p.git_commit);
+    for (const std::size_t r : p.replications) all.emplace_back(r, &p);
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    if (all[i].first == all[i - 1].first) {
+      const std::string a = all[i - 1].second->path.string(), b = all[i].second->path.string();
+      throw std::invalid_argument("merge: replication " + std::to_string(all[i].first) + " is in " +
+                                  (a == b ? a + " twice" : "both " + a + " and " + b) +
+                                  "; parts must not overlap");
+    }
+  }
+}
+
+void ResultsWriter::copy(const ResultsFileInfo& part) {
+  State& s = *state_;
+  Handle file = open_file(part.path);
+  Handle daily = checked(H5Gopen2(file.get(), "daily", H5P_DEFAULT), H5Gclose, "opening /daily");
+  struct Variable {
+    std::string name;
+    hid_t target;
+    Handle source;
+  };
+  std::vector<Variable> variables;
+  variables.push_back({"collected", s.collected.get(), {}});
+  for (std::size_t m = 0; m < blood::kMeasureCount; ++m) {
+    variables.push_back({std::string(blood::kMeasureNames[m]), s.measures[m].get(), {}});
+  }
+  variables.push_back({"initial_stock", s.initial_stock.get(), {}});
+  for (Variable& v : variables) v.source = open_dataset(daily.get(), v.name);
+
+  const std::size_t per_replication = s.world->drive_templates.size();
+  Handle seed = open_dataset(daily.get(), "seed");
+  Handle drives = open_dataset(file.get(), "drives");
+  Handle kpi = open_dataset(file.get(), "kpi");
+  if (extent(drives.get()).at(0) != part.replications.size() * per_replication ||
+      extent(kpi.get()).at(0) != part.replications.size()) {
+    throw std::invalid_argument(part.path.string() + ": its tables do not match its scenario");
+  }
+  const Compound kpi_type = kpi_row_type();
+  const Compound counts_type = drive_counts_type();
+  for (std::size_t from = 0; from < part.replications.size(); ++from) {
+    const std::size_t slot = s.slot_of(part.replications[from]);
+    for (const Variable& v : variables) copy_chunks(v.source.get(), v.target, from, slot, v.name.c_str());
+    std::uint64_t seed_value = 0;
+    read_rows(seed.get(), H5T_NATIVE_UINT64, from, 1, &seed_value, "seed");
+    write_rows(s.seed.get(), H5T_NATIVE_UINT64, slot, 1, &seed_value, "seed");
+    KpiRow row{};
+    read_rows(kpi.get(), kpi_type.get(), from, 1, &row, "kpi");
+    write_rows(s.kpi.get(), kpi_type.get(), slot, 1, &row, "kpi");
+    std::vector<DriveCounts> counts(per_replication);
+    if (per_replication > 0) {
+      read_rows(drives.get(), counts_type.get(), from * per_replication, per_replication, counts.data(), "drives");
+    }
+    s.write_counts(slot, counts);
+    s.written[slot] = true;
+  }
+}
+
+// ---------------------------------------------------------------- whole files
 
 void write_results(const fs::path& path, const std::vector<RunResult>& replications, const ResultsMetadata& meta,
                    bool force) {
@@ -614,14 +932,37 @@ void write_results(const fs::path& path, const std::vector<RunResult>& replicati
 void detail::write_results(const fs::path& path, const std::vector<RunResult>& replications,
                            const ResultsMetadata& meta, bool force,
                            const std::function<void(const fs::path& temporary)>& before_commit) {
-  const World& world = validate(replications);
-  if (!path.has_filename()) throw std::runtime_error("write_results: " + path.string() + " names no file");
-  // Checked up front too, so that a long write is not wasted on a file we may not replace.
-  if (!force && exists_no_throw(path)) throw exists_error(path);
-  write_atomically(path, force, [&](const fs::path& temporary) {
-    write_file(temporary, world, replications, meta);
-    if (before_commit) before_commit(temporary);
-  });
+  if (replications.empty()) throw std::runtime_error("write_results: no replications to write");
+  const std::shared_ptr<const World> world = replications.front().world;
+  check_world(world.get());
+  for (std::size_t r = 0; r < replications.size(); ++r) check_replication(*world, replications[r], r);
+  std::vector<std::size_t> indices(replications.size());
+  for (std::size_t r = 0; r < indices.size(); ++r) indices[r] = r;
+  ResultsWriter writer(path, world, indices, meta, force);
+  for (std::size_t r = 0; r < replications.size(); ++r) writer.write(r, replications[r]);
+  writer.commit(before_commit);
 }
+
+void write_atomically(const fs::path& path, bool force, const std::function<void(const fs::path& temporary)>& write) {
+  // Created exclusively under an unguessable name: nothing planted there is
+  // opened or followed (results/destination.hpp).
+  const fs::path temporary = create_temporary_beside(path);
+  std::optional<TemporaryFileGuard> guard;  // outlives the removal below
+  try {
+    guard.emplace(temporary);
+    write(temporary);
+    commit_temporary(temporary, path, force);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw WriteError("cannot write " + path.string() + ": " + e.what());
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+}
+
+void skip_hdf5_exit_cleanup() { H5dont_atexit(); }
 
 }  // namespace giotmau::results
