@@ -1,5 +1,7 @@
 #include "results/destination.hpp"
 
+#include "results/interrupt.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,9 +10,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <set>
 #include <system_error>
+
+#include "results/interrupt.hpp"
 
 namespace giotmau::results {
 
@@ -90,7 +95,9 @@ void check_directory(const Destination& d, const std::string& what) {
   // Permissions, read-only mounts, /proc, quotas on inodes, ACLs: only
   // creating a file there says for sure (and root ignores mode bits).
   try {
-    const fs::path probe = create_temporary_beside(d.path);
+    // Guarded like any temporary file: an interrupt now must not leave it.
+    std::optional<TemporaryFileGuard> guard;
+    const fs::path probe = create_temporary_beside(d.path, [&guard](const fs::path& name) { guard.emplace(name); });
     ::unlink(probe.c_str());
   } catch (const std::runtime_error& e) {
     throw DestinationError(what + ": " + e.what());
@@ -132,10 +139,11 @@ void check_destinations(const std::vector<Destination>& destinations, bool force
   }
 }
 
-fs::path create_temporary_beside(const fs::path& path) {
+fs::path create_temporary_beside(const fs::path& path, const std::function<void(const fs::path& name)>& before_create) {
   const fs::path dir = fs::absolute(directory_of(path));
   for (int attempt = 0; attempt < 16; ++attempt) {
     const fs::path candidate = dir / temporary_name(path);
+    if (before_create) before_create(candidate);
     // O_EXCL: fails on anything already there, a link (dangling or not) included.
     const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd >= 0) {

@@ -672,9 +672,11 @@ ResultsWriter::ResultsWriter(fs::path path, std::shared_ptr<const World> world, 
   s.world = std::move(world);
   s.indices = std::move(replications);
   s.written.assign(s.indices.size(), false);
-  s.temporary = create_temporary_beside(s.path);
+  s.temporary = create_temporary_beside(s.path, [&s](const fs::path& name) {
+    s.guard.reset();  // a name tried before
+    s.guard = std::make_unique<TemporaryFileGuard>(name);
+  });
   try {
-    s.guard = std::make_unique<TemporaryFileGuard>(s.temporary);
     s.create(meta);
   } catch (const std::exception& e) {
     s.remove_temporary();
@@ -946,10 +948,10 @@ void detail::write_results(const fs::path& path, const std::vector<RunResult>& r
 void write_atomically(const fs::path& path, bool force, const std::function<void(const fs::path& temporary)>& write) {
   // Created exclusively under an unguessable name: nothing planted there is
   // opened or followed (results/destination.hpp).
-  const fs::path temporary = create_temporary_beside(path);
-  std::optional<TemporaryFileGuard> guard;  // outlives the removal below
+  std::optional<TemporaryFileGuard> guard;  // registered before the file exists; outlives its removal below
+  const fs::path temporary =
+      create_temporary_beside(path, [&guard](const fs::path& name) { guard.emplace(name); });
   try {
-    guard.emplace(temporary);
     write(temporary);
     commit_temporary(temporary, path, force);
   } catch (const std::exception& e) {
