@@ -306,6 +306,10 @@ class WorldBuilder {
       session.capacity = capacity;
       session.invitations = spec.invitations_per_capacity * places;
       session.walk_in = spec.walk_in_per_capacity * places;
+      if (spec.resources.queued) {
+        session.resources = static_cast<int>(w_->session_resources.size());
+        w_->session_resources.push_back(spec.resources);
+      }
       for (DayNumber d : days) {
         session.day = d;
         w_->sessions_by_lp[leaf.lp].push_back(session);

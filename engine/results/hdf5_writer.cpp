@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string_view>
@@ -430,6 +431,9 @@ struct DriveRow {
   const char* last_date;
   std::int32_t sessions;
   std::int64_t target, invited, registered, deferred, donated, new_donors;
+  // Queues (sessions with resources): NaN waits and utilisation for sessions without.
+  std::int64_t arrived, balked;
+  double mean_wait_minutes, p90_wait_minutes, mean_time_in_system_minutes, bed_utilisation;
 };
 
 // The last session day of every drive (the records only know the first).
@@ -461,7 +465,13 @@ void write_drives(hid_t file, const World& world, const std::vector<RunResult>& 
       .add("registered", offsetof(DriveRow, registered), H5T_NATIVE_INT64)
       .add("deferred", offsetof(DriveRow, deferred), H5T_NATIVE_INT64)
       .add("donated", offsetof(DriveRow, donated), H5T_NATIVE_INT64)
-      .add("new_donors", offsetof(DriveRow, new_donors), H5T_NATIVE_INT64);
+      .add("new_donors", offsetof(DriveRow, new_donors), H5T_NATIVE_INT64)
+      .add("arrived", offsetof(DriveRow, arrived), H5T_NATIVE_INT64)
+      .add("balked", offsetof(DriveRow, balked), H5T_NATIVE_INT64)
+      .add("mean_wait_minutes", offsetof(DriveRow, mean_wait_minutes), H5T_NATIVE_DOUBLE)
+      .add("p90_wait_minutes", offsetof(DriveRow, p90_wait_minutes), H5T_NATIVE_DOUBLE)
+      .add("mean_time_in_system_minutes", offsetof(DriveRow, mean_time_in_system_minutes), H5T_NATIVE_DOUBLE)
+      .add("bed_utilisation", offsetof(DriveRow, bed_utilisation), H5T_NATIVE_DOUBLE);
   const std::vector<blood::DayNumber> last = last_session_days(world);
   std::vector<std::string> dates;  // owns the ISO strings the rows point at
   std::size_t count = 0;
@@ -475,9 +485,14 @@ void write_drives(hid_t file, const World& world, const std::vector<RunResult>& 
       dates.push_back(blood::iso_date(d.first_day));
       const char* first = dates.back().c_str();
       dates.push_back(blood::iso_date(i < last.size() ? last[i] : d.first_day));
+      const blood::QueueTally& q = d.queue;
+      const bool queued = q.sessions > 0;
+      const double none = std::numeric_limits<double>::quiet_NaN();
       rows.push_back({static_cast<std::int32_t>(rep), d.name.c_str(), d.area.c_str(), d.organiser.c_str(),
                       d.campaign.c_str(), first, dates.back().c_str(), d.sessions, d.target_units, d.invited,
-                      d.registered, d.deferred, d.donated, d.new_donors});
+                      d.registered, d.deferred, d.donated, d.new_donors, queued ? q.arrived : d.registered,
+                      q.balked(), queued ? q.mean_wait_minutes() : none, queued ? q.p90_wait_minutes() : none,
+                      queued ? q.mean_system_minutes() : none, queued ? q.bed_utilisation() : none});
     }
   }
   write_table(file, "drives", type, rows, "drive_row", 6, "donation drives per replication, with their counts");
@@ -490,7 +505,8 @@ struct KpiRow {
   std::int64_t shortage_units;
   std::int32_t shortage_days;
   double outdate_rate, mean_age_at_issue_days, days_of_supply;
-  std::int64_t collected, target, appeals;
+  std::int64_t collected, target, appeals, balked;
+  double mean_wait_minutes, p90_wait_minutes;
 };
 
 void write_kpis(hid_t file, const std::vector<RunResult>& replications) {
@@ -505,13 +521,17 @@ void write_kpis(hid_t file, const std::vector<RunResult>& replications) {
       .add("days_of_supply", offsetof(KpiRow, days_of_supply), H5T_NATIVE_DOUBLE)
       .add("collected", offsetof(KpiRow, collected), H5T_NATIVE_INT64)
       .add("target", offsetof(KpiRow, target), H5T_NATIVE_INT64)
-      .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64);
+      .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64)
+      .add("balked", offsetof(KpiRow, balked), H5T_NATIVE_INT64)
+      .add("mean_wait_minutes", offsetof(KpiRow, mean_wait_minutes), H5T_NATIVE_DOUBLE)
+      .add("p90_wait_minutes", offsetof(KpiRow, p90_wait_minutes), H5T_NATIVE_DOUBLE);
   std::vector<KpiRow> rows;
   for (std::size_t rep = 0; rep < replications.size(); ++rep) {
     const RunResult& r = replications[rep];
     const blood::Kpis k = blood::compute_kpis(r);
     rows.push_back({static_cast<std::int32_t>(rep), r.seed, k.fill_rate, k.shortage_units, k.shortage_days,
-                    k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals});
+                    k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals,
+                    k.balked, k.mean_wait_minutes, k.p90_wait_minutes});
   }
   write_table(file, "kpi", type, rows, "replication", 7, "key performance indicators per replication");
 }
