@@ -153,7 +153,21 @@ std::vector<DriveQueue::Timer> DriveQueue::open_at(std::vector<Visitor> visitors
   last_bed_free_ = opens;
   visitors_.clear();
   visitors_.reserve(visitors.size());
-  for (const Visitor& v : visitors) visitors_.push_back(Visit{v});
+  // Each visitor's whole day is drawn up front, in visitor order: the same
+  // donor then has the same patience, service times and screening result
+  // whatever the desks and beds (common random numbers across scenarios).
+  for (const Visitor& v : visitors) {
+    Visit visit{v};
+    visit.patience_left = draw_ticks(flow_->patience);
+    visit.volume = static_cast<std::uint8_t>(categorical(volume_shares_, random_));
+    visit.deferred = random_.bernoulli(deferral_[static_cast<std::size_t>(v.kind)]);
+    visit.registration = service_ticks(flow_->registration);
+    visit.screening = service_ticks(flow_->screening);
+    visit.setup = service_ticks(flow_->bed_setup);
+    visit.bleed = service_ticks(flow_->donation_by_volume[visit.volume]);
+    visit.rest = service_ticks(flow_->rest);
+    visitors_.push_back(visit);
+  }
   present_ = visitors_.size();
   tally_ = QueueTally{};
   tally_.sessions = 1;
@@ -164,6 +178,12 @@ std::vector<DriveQueue::Timer> DriveQueue::open_at(std::vector<Visitor> visitors
   }
   timers.push_back({std::max<kernel::Tick>(0, closes - now), EventKind::Close, -1});
   return timers;
+}
+
+// Service times are finite (the loader allows "unlimited" for patience only);
+// a year of minutes bounds a pathological draw.
+std::int32_t DriveQueue::service_ticks(const Duration& d) {
+  return static_cast<std::int32_t>(std::min<kernel::Tick>(draw_ticks(d), 366 * 24 * 60));
 }
 
 kernel::Tick DriveQueue::draw_ticks(const Duration& d) {
@@ -191,8 +211,6 @@ void DriveQueue::handle(EventKind kind, std::int32_t v, kernel::Tick now, std::v
     case EventKind::Arrive: {
       Visit& visit = visitors_[static_cast<std::size_t>(v)];
       visit.arrived = now;
-      visit.patience_left = draw_ticks(flow_->patience);
-      visit.volume = static_cast<std::uint8_t>(categorical(volume_shares_, random_));
       ++tally_.arrived;
       join(v, Step::Registration, now, timers, ended);
       break;
@@ -206,7 +224,7 @@ void DriveQueue::handle(EventKind kind, std::int32_t v, kernel::Tick now, std::v
           join(v, Step::Screening, now, timers, ended);
           break;
         case Step::Screening:
-          if (random_.bernoulli(deferral_[static_cast<std::size_t>(visit.who.kind)])) {
+          if (visit.deferred) {
             ++tally_.deferred;
             leave(v, VisitEnd::Deferred, now, ended);
           } else {
@@ -219,7 +237,7 @@ void DriveQueue::handle(EventKind kind, std::int32_t v, kernel::Tick now, std::v
           ++tally_.donated;
           ended.push_back({v, VisitEnd::Donated});  // the unit exists now; rest is the donor's time only
           visit.step = Step::Rest;
-          timers.push_back({draw_ticks(flow_->rest), EventKind::Done, v});
+          timers.push_back({visit.rest, EventKind::Done, v});
           break;
         }
         case Step::Rest:
@@ -315,17 +333,17 @@ void DriveQueue::start_service(std::int32_t v, std::vector<Timer>& timers) {
   switch (visit.step) {
     case Step::Registration:
       ++busy_[0];
-      timers.push_back({draw_ticks(flow_->registration), EventKind::Done, v});
+      timers.push_back({visit.registration, EventKind::Done, v});
       break;
     case Step::Screening:
       ++busy_[1];
-      timers.push_back({draw_ticks(flow_->screening), EventKind::Done, v});
+      timers.push_back({visit.screening, EventKind::Done, v});
       break;
     case Step::Donation: {
       ++busy_[2];
       ++staff_busy_;
-      const kernel::Tick setup = draw_ticks(flow_->bed_setup);
-      const kernel::Tick bleed = draw_ticks(flow_->donation_by_volume[visit.volume]);
+      const kernel::Tick setup = visit.setup;
+      const kernel::Tick bleed = visit.bleed;
       timers.push_back({setup, EventKind::StaffFree, -1});
       timers.push_back({setup + bleed, EventKind::Done, v});
       tally_.bed_busy_minutes += static_cast<double>(setup + bleed);

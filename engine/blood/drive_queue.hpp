@@ -149,7 +149,9 @@ class DriveQueue {
     Visitor who;
     Step step = Step::Registration;
     bool waiting = false;
+    bool deferred = false;  // at screening
     std::uint8_t volume = 1;
+    std::int32_t registration = 0, screening = 0, setup = 0, bleed = 0, rest = 0;  // service ticks
     kernel::Tick arrived = 0;
     kernel::Tick waiting_since = 0;
     kernel::Tick patience_left = kernel::kNever;  // ticks of waiting still bearable
@@ -158,6 +160,7 @@ class DriveQueue {
   static constexpr std::size_t kQueues = 3;
 
   kernel::Tick draw_ticks(const Duration& d);
+  std::int32_t service_ticks(const Duration& d);
   void join(std::int32_t v, Step step, kernel::Tick now, std::vector<Timer>& timers, std::vector<Ended>& ended);
   void start_service(std::int32_t v, std::vector<Timer>& timers);
   void serve_waiting(Step step, kernel::Tick now, std::vector<Timer>& timers);

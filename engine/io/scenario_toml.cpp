@@ -699,12 +699,16 @@ const Schema<Duration>& duration_schema() {
 }
 
 // A distribution table; keys left out keep the default's values.
-void read_duration(const toml::node& n, const std::string& path, Duration& out, Issues& issues) {
+void read_duration(const toml::node& n, const std::string& path, Duration& out, Issues& issues,
+                   bool unlimited_ok = false) {
   Duration d = out;
   const toml::table* table = read_table(n, path, duration_schema(), d, issues);
   if (!table) return;
   const bool spread = d.shape == Duration::Shape::Gamma || d.shape == Duration::Shape::Lognormal;
-  if (d.shape != Duration::Shape::Unlimited && d.shape != Duration::Shape::Fixed && d.mean_minutes <= 0) {
+  if (d.shape == Duration::Shape::Unlimited && !unlimited_ok) {
+    issues.at(table->get("distribution"), join(path, "distribution"),
+              "\"unlimited\" applies only to patience; a service time must end");
+  } else if (d.shape != Duration::Shape::Unlimited && d.shape != Duration::Shape::Fixed && d.mean_minutes <= 0) {
     issues.at(table, join(path, "mean_minutes"), "expected mean_minutes > 0 for this distribution");
   } else if (!spread && table->contains("sd_minutes")) {
     issues.at(table->get("sd_minutes"), join(path, "sd_minutes"),
@@ -714,9 +718,9 @@ void read_duration(const toml::node& n, const std::string& path, Duration& out, 
 }
 
 template <class T>
-Field<T> duration(std::string_view key, Duration T::*member) {
-  return {key, "a table", [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
-            read_duration(n, path, out.*member, issues);
+Field<T> duration(std::string_view key, Duration T::*member, bool unlimited_ok = false) {
+  return {key, "a table", [member, unlimited_ok](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            read_duration(n, path, out.*member, issues, unlimited_ok);
           }};
 }
 
@@ -736,7 +740,7 @@ const Schema<DriveFlowSpec>& drive_flow_schema() {
       donation_duration("donation_450ml", 2),
       duration("bed_setup", &F::bed_setup),
       duration("rest", &F::rest),
-      duration("patience", &F::patience),
+      duration("patience", &F::patience, true),
   };
   return schema;
 }
