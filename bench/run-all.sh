@@ -16,6 +16,8 @@ for threads in 1 2; do
 done
 echo "== national year (scenarios/vietnam-2025.toml), 1 and 2 threads"
 "$bin/national_year" --threads 1 --threads 2
+echo "== Hoàng Mai year with its drives as queues (scenarios/hoang-mai-2025.toml), 1 and 2 threads"
+"$bin/national_year" --scenario scenarios/hoang-mai-2025.toml --threads 1 --threads 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "== national year through the command line, without and with HDF5 output"

@@ -59,6 +59,7 @@ TurnoutParameters checked(TurnoutParameters turnout) {
   if (!usable_weights(turnout.group_shares)) invalid("group_shares must be non-negative");
   if (!usable_weights(turnout.volume_shares)) invalid("volume_shares must be non-negative with a positive sum");
   if (!is_probability(turnout.student_share_of_recruits)) invalid("student_share_of_recruits must be in [0, 1]");
+  if (!is_probability(turnout.return_factor_after_leaving)) invalid("return_factor_after_leaving must be in [0, 1]");
   if (turnout.min_interval_days < 0) invalid("min_interval_days must be >= 0");
   for (const double p : turnout.deferral_probability) {
     if (!is_probability(p)) invalid("deferral_probability must be in [0, 1]");
@@ -72,6 +73,7 @@ TurnoutParameters checked(TurnoutParameters turnout) {
 struct ResponseRates {
   std::array<std::array<double, 2>, kDonorKindCount> base{};  // [kind][student]
   std::array<double, kDonorKindCount> inverse_lapse{};         // 0 = no decay
+  double after_leaving = 1.0;
 };
 
 ResponseRates response_rates(const TurnoutParameters& turnout, const SessionConditions& conditions) {
@@ -82,6 +84,7 @@ ResponseRates response_rates(const TurnoutParameters& turnout, const SessionCond
     rates.base[k][1] = base * conditions.student_presence;
     rates.inverse_lapse[k] = turnout.lapse_days[k] > 0.0 ? 1.0 / turnout.lapse_days[k] : 0.0;
   }
+  rates.after_leaving = turnout.return_factor_after_leaving;
   return rates;
 }
 
@@ -94,6 +97,7 @@ double response_of(const ResponseRates& rates, DonorKind kind, const Donor& dono
     const DayNumber since_eligible = day - donor.last_donation - min_interval_days;
     if (since_eligible > 0) p *= std::exp(-static_cast<double>(since_eligible) * rates.inverse_lapse[k]);
   }
+  if (donor.left_queue) p *= rates.after_leaving;
   return std::clamp(p, 0.0, 1.0);
 }
 
@@ -159,6 +163,10 @@ class Session {
     for (std::uint32_t i = 0; i < respondents && places > 0; ++i, --remaining) {
       if (chosen(remaining, places)) {
         --places;
+        if (admitted_) {
+          admitted_->push_back(scratch_[i]);
+          continue;
+        }
         Donor& donor = donors_[scratch_[i]];
         attend(donor, pool_.kind(donor));
       }
@@ -180,11 +188,18 @@ class Session {
       Donor donor;
       donor.group = group_at(categorical(turnout_.group_shares, random_));
       donor.student = random_.bernoulli(mix_.student_share);
-      attend(donor, DonorKind::FirstTime);
+      if (admitted_) {
+        admitted_->push_back(static_cast<std::uint32_t>(donors_.size()));
+      } else {
+        attend(donor, DonorKind::FirstTime);
+      }
       scratch_.push_back(static_cast<std::uint32_t>(donors_.size()));
       donors_.push_back(donor);
     }
   }
+
+  // Queued sessions: record who was registered instead of deciding their day.
+  void admit_into(std::vector<std::uint32_t>& arrivals) { admitted_ = &arrivals; }
 
   SessionOutcome finish() {
     if (outcome_.donated > 0) {
@@ -261,6 +276,7 @@ class Session {
   const WalkInMix mix_;
   RandomStream& random_;
   SessionOutcome outcome_;
+  std::vector<std::uint32_t>* admitted_ = nullptr;
 };
 
 Donor initial_donor(const TurnoutParameters& turnout, const InitialPool& initial, DayNumber start_day,
@@ -323,5 +339,26 @@ SessionOutcome DonorPool::run_session(const SessionConditions& conditions, Rando
   eligible_population_ -= recruits;
   return session.finish();
 }
+
+SessionOutcome DonorPool::admit(const SessionConditions& conditions, RandomStream& random,
+                                std::vector<std::uint32_t>& arrivals) {
+  Session session(*this, donors_, invited_scratch_, conditions, random);
+  session.admit_into(arrivals);
+  const std::uint32_t respondents = session.invite(conditions.invitations);
+  const std::int64_t walk_ins = session.walk_ins(eligible_population_);
+  const std::int64_t recruits = session.register_arrivals(respondents, walk_ins);
+  session.recruit(recruits);
+  eligible_population_ -= recruits;
+  return session.finish();
+}
+
+void DonorPool::donated(std::uint32_t index, DayNumber day) {
+  Donor& donor = donors_.at(index);
+  donor.last_donation = day;
+  donor.left_queue = false;
+  if (donor.donations < std::numeric_limits<std::uint16_t>::max()) ++donor.donations;
+}
+
+void DonorPool::left_without_donating(std::uint32_t index) { donors_.at(index).left_queue = true; }
 
 }  // namespace giotmau::blood

@@ -22,7 +22,11 @@ struct Donor {
   DayNumber last_donation = kNeverDonated;
   std::uint16_t donations = 0;
   BloodGroup group = BloodGroup::OPos;
-  bool student = false;
+  bool student : 1 = false;
+  // Left a queued session without donating (waited too long); cleared by the
+  // next donation. Their response probability is multiplied by
+  // TurnoutParameters::return_factor_after_leaving meanwhile.
+  bool left_queue : 1 = false;
 };
 
 // Volumes a whole-blood donation can have.
@@ -42,6 +46,9 @@ struct TurnoutParameters {
   std::array<double, 3> volume_shares{0.33, 0.64, 0.03};  // 250 / 350 / 450 ml
   std::array<double, kGroupCount> group_shares{};          // of new recruits; set by the scenario
   double student_share_of_recruits = 0.5;
+  // Multiplies the response probability of a donor who last left a queued
+  // session without donating, until they donate again (docs/scenario-format.md).
+  double return_factor_after_leaving = 0.8;
 };
 
 // What the day of a session is like.
@@ -89,6 +96,16 @@ class DonorPool {
   // Runs one session: invite, respond, recruit walk-ins, register up to
   // capacity, defer, donate. Updates the donors who gave.
   SessionOutcome run_session(const SessionConditions& conditions, RandomStream& random);
+
+  // A queued session's first half: invite, respond, recruit walk-ins and
+  // register up to capacity as run_session does, but leave deferral and
+  // donation to the queue: the indices of the donors who come (recruits
+  // included, already in the pool) are appended to `arrivals`. The outcome's
+  // deferred, donated and volume counts stay zero.
+  SessionOutcome admit(const SessionConditions& conditions, RandomStream& random, std::vector<std::uint32_t>& arrivals);
+  // A queued session's second half, donor by donor.
+  void donated(std::uint32_t donor, DayNumber day);
+  void left_without_donating(std::uint32_t donor);
 
   const std::vector<Donor>& donors() const noexcept { return donors_; }
   std::int64_t eligible_population() const noexcept { return eligible_population_; }

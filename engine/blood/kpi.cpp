@@ -80,11 +80,13 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
   }
   // Targets: a drive's target falls on its day; a series' is spread evenly over its sessions.
   std::array<double, 12> target_by_month{};
+  std::vector<bool> drive_in(result.drives.size(), false);
   for (const auto& sessions : world.sessions_by_lp) {
     for (const SessionDay& s : sessions) {
       const DriveRecord& r = result.drives[static_cast<std::size_t>(s.drive)];
       if (!in[static_cast<std::size_t>(world.leaves[static_cast<std::size_t>(s.leaf)].area)] || r.sessions == 0) continue;
       if (s.day < first || s.day > last) continue;
+      drive_in[static_cast<std::size_t>(s.drive)] = true;
       target_by_month[month_index(s.day)] += static_cast<double>(r.target_units) / r.sessions;
     }
   }
@@ -92,6 +94,14 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
     k.target_by_month[month] = std::llround(target_by_month[month]);
     k.target += k.target_by_month[month];
   }
+  QueueTally queues;
+  for (std::size_t d = 0; d < result.drives.size(); ++d) {
+    if (drive_in[d]) queues.add(result.drives[d].queue);
+  }
+  k.queue_arrivals = queues.arrived;
+  k.balked = queues.balked();
+  k.mean_wait_minutes = queues.mean_wait_minutes();
+  k.p90_wait_minutes = queues.p90_wait_minutes();
   k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
   k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
   k.mean_age_at_issue_days =

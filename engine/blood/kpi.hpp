@@ -2,6 +2,7 @@
 // Summary measures of a run, for the whole country or one part of it.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ struct Kpis {
   double days_of_supply = 0;            // mean red-cell stock / mean daily red-cell issues
   std::array<std::int64_t, 12> collected_by_month{};
   std::array<std::int64_t, 12> target_by_month{};
+  // Sessions with resources (queues) only; the waits are NaN where there are none.
+  std::int64_t queue_arrivals = 0;      // donors who came to a queued session
+  std::int64_t balked = 0;              // of those, left without donating (patience, or closing)
+  double mean_wait_minutes = std::numeric_limits<double>::quiet_NaN();  // total queueing per arrival
+  double p90_wait_minutes = std::numeric_limits<double>::quiet_NaN();
 };
 
 // `root` < 0: everything; else the areas under (and including) area `root`.

@@ -9,6 +9,7 @@
 
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
+#include "blood/drive_queue.hpp"
 
 namespace giotmau::blood {
 
@@ -106,6 +107,7 @@ struct DriveRecord {
   std::int64_t deferred = 0;
   std::int64_t donated = 0;
   std::int64_t new_donors = 0;
+  QueueTally queue;              // sessions with resources only (queue.sessions > 0)
 };
 
 // Stock that started the run, per area x group x product (for the books).

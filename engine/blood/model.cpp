@@ -37,7 +37,7 @@ bool near_tet(const SeasonSpec& season, DayNumber day, int before, int after) {
 }
 
 // Random stream purposes, mixed into the per-day stream ids.
-enum class Purpose : std::uint64_t { Demand = 1, Testing = 2, Session = 3 };
+enum class Purpose : std::uint64_t { Demand = 1, Testing = 2, Session = 3, Queue = 4 };
 
 kernel::RandomStream daily_stream(std::uint64_t seed, std::uint64_t entity, DayNumber day, Purpose purpose,
                                   std::uint64_t detail = 0) {
@@ -90,7 +90,7 @@ void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
       expire(state, ctx.self(), day);
       procure_bags(state, ctx.self(), day);
       finish_testing(state, day);
-      hold_sessions(state, ctx.self(), day);
+      hold_sessions(ctx, state, day);
       ctx.schedule(kDemand - since_midnight, phase(Event::Kind::Demand));
       break;
     case Event::Kind::Demand:
@@ -119,6 +119,13 @@ void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
       break;
     case Event::Kind::Status:
       throw std::logic_error("blood model: a status reached a centre's LP instead of the coordinator");
+    case Event::Kind::QueueArrive:
+    case Event::Kind::QueueDone:
+    case Event::Kind::QueueStaffFree:
+    case Event::Kind::QueueGiveUp:
+    case Event::Kind::QueueClose:
+      queue_event(ctx, state, event);
+      break;
   }
 }
 
@@ -181,8 +188,9 @@ double BloodModel::appeal_factor(const State& state, const Site& centre, DayNumb
   return fading(peak, day - start, appeals.decay_days);
 }
 
-void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) const {
+void BloodModel::hold_sessions(Ctx& ctx, State& state, DayNumber day) const {
   const World& w = *world_;
+  const kernel::LpId lp = ctx.self();
   const Scenario& sc = w.scenario;
   const auto& sessions = w.sessions_by_lp[lp];
   // Who is in town today.
@@ -223,6 +231,10 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
     conditions.worker_presence = workers;
     LeafState& ls = state.leaves[static_cast<std::size_t>(leaf.local)];
     auto random = daily_stream(state.seed, s.stream, day, Purpose::Session);
+    if (s.resources >= 0) {
+      open_queue(ctx, state, s, conditions, ls.pool, random);
+      continue;
+    }
     const SessionOutcome out = ls.pool.run_session(conditions, random);
     if (cs.bags >= 0) cs.bags -= out.donated;
 
@@ -230,12 +242,7 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
       state.measures.collected(day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)], group_at(g)) +=
           out.donated_by_group[g];
     }
-    auto& slot = state.drive_slot[static_cast<std::size_t>(s.drive)];
-    if (slot < 0) {
-      slot = static_cast<int>(state.drives.size());
-      state.drives.emplace_back(s.drive, DriveRecord{});
-    }
-    DriveRecord& r = state.drives[static_cast<std::size_t>(slot)].second;
+    DriveRecord& r = drive_record(state, s.drive);
     r.invited += out.invited;
     r.registered += out.registered;
     r.deferred += out.deferred;
@@ -248,6 +255,136 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
     }
     for (std::size_t g = 0; g < kGroupCount; ++g) state.testing.back().donations[g] += out.donated_by_group[g];
   }
+}
+
+DriveRecord& BloodModel::drive_record(State& state, int drive) const {
+  auto& slot = state.drive_slot[static_cast<std::size_t>(drive)];
+  if (slot < 0) {
+    slot = static_cast<int>(state.drives.size());
+    state.drives.emplace_back(drive, DriveRecord{});
+  }
+  return state.drives[static_cast<std::size_t>(slot)].second;
+}
+
+// ---- queued sessions: donors through desks and beds, minute by minute ---------
+
+namespace {
+
+BloodEvent queue_event_of(const DriveQueue::Timer& timer, int slot) {
+  using K = BloodEvent::Kind;
+  BloodEvent e;
+  switch (timer.kind) {
+    case DriveQueue::EventKind::Arrive: e.kind = K::QueueArrive; break;
+    case DriveQueue::EventKind::Done: e.kind = K::QueueDone; break;
+    case DriveQueue::EventKind::StaffFree: e.kind = K::QueueStaffFree; break;
+    case DriveQueue::EventKind::GiveUp: e.kind = K::QueueGiveUp; break;
+    case DriveQueue::EventKind::Close: e.kind = K::QueueClose; break;
+  }
+  e.site = slot;
+  e.from = timer.visitor;
+  return e;
+}
+
+DriveQueue::EventKind queue_kind_of(BloodEvent::Kind kind) {
+  using K = BloodEvent::Kind;
+  switch (kind) {
+    case K::QueueArrive: return DriveQueue::EventKind::Arrive;
+    case K::QueueDone: return DriveQueue::EventKind::Done;
+    case K::QueueStaffFree: return DriveQueue::EventKind::StaffFree;
+    case K::QueueGiveUp: return DriveQueue::EventKind::GiveUp;
+    default: return DriveQueue::EventKind::Close;
+  }
+}
+
+}  // namespace
+
+// Those who chose to come (registered up to capacity, as without queues) are
+// handed to the session's queue; what becomes of them is decided by its events.
+void BloodModel::open_queue(Ctx& ctx, State& state, const SessionDay& s, const SessionConditions& conditions,
+                            DonorPool& pool, RandomStream& random) const {
+  const World& w = *world_;
+  std::vector<std::uint32_t> arrivals;
+  const SessionOutcome out = pool.admit(conditions, random, arrivals);
+  DriveRecord& r = drive_record(state, s.drive);
+  r.invited += out.invited;
+  r.registered += out.registered;
+  r.new_donors += out.new_donors;
+  const Leaf& leaf = w.leaves[static_cast<std::size_t>(s.leaf)];
+  SiteState& cs = state.sites[static_cast<std::size_t>(w.sites[static_cast<std::size_t>(leaf.centre)].local)];
+  if (cs.bags >= 0) cs.bags -= out.registered;  // a bag per registration; those not used come back
+
+  std::vector<DriveQueue::Visitor> visitors;
+  visitors.reserve(arrivals.size());
+  for (const std::uint32_t d : arrivals) visitors.push_back({d, pool.kind(pool.donors()[d])});
+  const int slot = static_cast<int>(state.open_sessions.size());
+  OpenSession& open = state.open_sessions.emplace_back();
+  open.day = s.day;
+  open.leaf = s.leaf;
+  open.drive = s.drive;
+  open.queue.emplace(w.session_resources[static_cast<std::size_t>(s.resources)], w.scenario.drive_flow,
+                     pool.turnout().deferral_probability, pool.turnout().volume_shares,
+                     daily_stream(state.seed, s.stream, s.day, Purpose::Queue));
+  const kernel::Tick midnight = static_cast<kernel::Tick>(s.day - w.first_day) * kTicksPerDay;
+  for (const DriveQueue::Timer& t : open.queue->open(std::move(visitors), midnight, ctx.now())) {
+    ctx.schedule(t.delay, queue_event_of(t, slot));
+  }
+}
+
+void BloodModel::queue_event(Ctx& ctx, State& state, const Event& event) const {
+  const World& w = *world_;
+  OpenSession& open = state.open_sessions.at(static_cast<std::size_t>(event.site));
+  if (!open.queue) return;  // a patience timer outliving its session
+  std::vector<DriveQueue::Timer> timers;
+  std::vector<DriveQueue::Ended> ended;
+  open.queue->handle(queue_kind_of(event.kind), event.from, ctx.now(), timers, ended);
+  for (const DriveQueue::Timer& t : timers) ctx.schedule(t.delay, queue_event_of(t, event.site));
+
+  const Leaf& leaf = w.leaves[static_cast<std::size_t>(open.leaf)];
+  DonorPool& pool = state.leaves[static_cast<std::size_t>(leaf.local)].pool;
+  SiteState& cs = state.sites[static_cast<std::size_t>(w.sites[static_cast<std::size_t>(leaf.centre)].local)];
+  DriveRecord& r = drive_record(state, open.drive);
+  for (const DriveQueue::Ended& e : ended) {
+    const std::uint32_t donor = open.queue->visitor(e.visitor).donor;
+    switch (e.end) {
+      case VisitEnd::Donated:
+        pool.donated(donor, open.day);
+        ++r.donated;
+        record_donation(state, open, pool.donors()[donor].group);
+        break;
+      case VisitEnd::Deferred:
+        ++r.deferred;
+        if (cs.bags >= 0) ++cs.bags;
+        break;
+      case VisitEnd::Left:
+        pool.left_without_donating(donor);
+        if (cs.bags >= 0) ++cs.bags;
+        break;
+    }
+  }
+  if (open.queue->finished()) {
+    r.queue.add(open.queue->tally());
+    open.queue.reset();
+  }
+}
+
+// A unit collected by a queued session: counted on the session's day and sent
+// to testing with that day's batch of its centre.
+void BloodModel::record_donation(State& state, const OpenSession& open, BloodGroup group) const {
+  const World& w = *world_;
+  const Leaf& leaf = w.leaves[static_cast<std::size_t>(open.leaf)];
+  ++state.measures.collected(open.day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)], group);
+  const DayNumber ready = open.day + w.scenario.processing.testing_delay_days;
+  auto batch = std::find_if(state.testing.rbegin(), state.testing.rend(), [&](const TestingBatch& b) {
+    return b.ready == ready && b.collected == open.day && b.centre == leaf.centre;
+  });
+  if (batch == state.testing.rend()) {
+    // Keep the queue sorted by readiness: finish_testing takes from the front.
+    auto at = std::find_if(state.testing.begin(), state.testing.end(), [&](const TestingBatch& b) { return b.ready > ready; });
+    at = state.testing.insert(at, TestingBatch{ready, open.day, leaf.centre, {}});
+    ++at->donations[index(group)];
+    return;
+  }
+  ++batch->donations[index(group)];
 }
 
 // Bags ordered earlier arrive; a centre low on bags orders more.

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,7 @@ struct SessionDay {
   std::int64_t capacity = 0;
   double invitations = 0;
   double walk_in = 0;
+  int resources = -1;            // index into World::session_resources; -1: not queued
 };
 
 struct Campaign {
@@ -115,6 +117,7 @@ struct World {
   std::vector<Campaign> campaigns;
   std::vector<DriveRecord> drive_templates;  // name, area, target; counts zero
   std::vector<std::vector<SessionDay>> sessions_by_lp;  // sorted by day
+  std::vector<SessionResources> session_resources;     // of the queued sessions
   std::vector<std::vector<int>> lp_sites, lp_leaves;
   // The areas each LP records measures for (its sites' and leaves' areas), and
   // for every LP and area the row in that LP's measures (-1: none).
@@ -151,7 +154,12 @@ struct ShipmentLine {
 
 struct BloodEvent {
   // Status: a centre to the coordinator; Transfer: the coordinator to a centre with surplus.
-  enum class Kind : std::uint8_t { Morning, Demand, Review, Evening, Order, Shipment, Status, Transfer };
+  // Queue*: a queued session's events (blood/drive_queue.hpp); site = the
+  // session's slot in LpState::queues, from = the visitor (or -1).
+  enum class Kind : std::uint8_t {
+    Morning, Demand, Review, Evening, Order, Shipment, Status, Transfer,
+    QueueArrive, QueueDone, QueueStaffFree, QueueGiveUp, QueueClose
+  };
   Kind kind = Kind::Morning;
   std::int32_t site = -1;        // Order: the supplier; Shipment, Transfer: the destination
   std::int32_t from = -1;        // Order: who orders; Shipment: who sent it; Status: who reports; Transfer: who ships
@@ -214,6 +222,14 @@ struct InTransit {
   std::size_t kind;  // stock_index
 };
 
+// A queued session in progress on an LP.
+struct OpenSession {
+  std::optional<DriveQueue> queue;  // empty once everyone has left (late timers are then ignored)
+  DayNumber day = 0;
+  int leaf = 0;
+  int drive = 0;
+};
+
 // What one LP owns.
 struct LpState {
   // Every random number an entity draws on a day comes from a stream keyed by
@@ -235,6 +251,7 @@ struct LpState {
   std::int64_t sessions_short_of_bags = 0;  // sessions whose capacity bags cut
   std::int64_t rebalanced_units = 0;        // units this LP's centres shipped on the coordinator's instructions
   CoordinatorState coordinator;
+  std::vector<OpenSession> open_sessions;  // queued sessions of today; slots reused when finished
 };
 
 class BloodModel {
@@ -250,7 +267,13 @@ class BloodModel {
   using Ctx = kernel::Context<BloodModel>;
   void expire(State& state, kernel::LpId lp, DayNumber day) const;
   void finish_testing(State& state, DayNumber day) const;
-  void hold_sessions(State& state, kernel::LpId lp, DayNumber day) const;
+  void hold_sessions(Ctx& ctx, State& state, DayNumber day) const;
+  // Queued sessions (blood/drive_queue.hpp).
+  void open_queue(Ctx& ctx, State& state, const SessionDay& session, const SessionConditions& conditions,
+                  DonorPool& pool, RandomStream& random) const;
+  void queue_event(Ctx& ctx, State& state, const Event& event) const;
+  void record_donation(State& state, const OpenSession& open, BloodGroup group) const;
+  DriveRecord& drive_record(State& state, int drive) const;
   void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;
   void demand(State& state, kernel::LpId lp, DayNumber day) const;
   void serve_hospital(State& state, const Site& site, DayNumber day) const;

@@ -31,6 +31,7 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
       r.deferred += counts.deferred;
       r.donated += counts.donated;
       r.new_donors += counts.new_donors;
+      r.queue.add(counts.queue);
     }
     result.issued_age_days_sum += st.issued_age_days_sum;
     result.appeals += st.appeals;

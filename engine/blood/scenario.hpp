@@ -10,6 +10,7 @@
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
 #include "blood/donors.hpp"
+#include "blood/drive_queue.hpp"
 #include "blood/inventory.hpp"
 
 namespace giotmau::blood {
@@ -86,6 +87,7 @@ struct SessionSpec {
   double invitations_per_capacity = 3.0;  // known donors invited per place
   double walk_in_per_capacity = 0.15;     // expected new donors per place
   std::string campaign;             // set for sessions a campaign adds
+  SessionResources resources;       // queued = false: decided in one step, as without queues
 };
 
 // A named campaign window over some areas that raises turnout and recruitment
@@ -209,6 +211,7 @@ struct Scenario {
   DemandSpec demand;
   PolicySpec policy;
   TrendSpec trend;
+  DriveFlowSpec drive_flow;         // service and patience times of sessions with resources
 
   int days() const noexcept { return end - start + 1; }
 };

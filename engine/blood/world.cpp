@@ -321,6 +321,10 @@ class WorldBuilder {
       session.capacity = capacity;
       session.invitations = spec.invitations_per_capacity * places;
       session.walk_in = spec.walk_in_per_capacity * places;
+      if (spec.resources.queued) {
+        session.resources = static_cast<int>(w_->session_resources.size());
+        w_->session_resources.push_back(spec.resources);
+      }
       for (DayNumber d : days) {
         session.day = d;
         if (w_->growing_plan) grow(session, spec, capacity, w_->plan_growth(d));

@@ -1,5 +1,6 @@
 #include "cli/summary.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace giotmau::cli {
@@ -39,6 +40,32 @@ void print_years(std::FILE* out, const blood::RunResult& result, const std::vect
   for (std::size_t i = 0; i < years.size(); ++i) print_months(out, std::to_string(years[i].year) + " ", per_year[i]);
 }
 
+// Sessions with resources: what their queues did, drive by drive.
+void print_queued_drives(std::FILE* out, const blood::RunResult& result) {
+  const auto queued = [](const blood::DriveRecord& d) { return d.queue.sessions > 0; };
+  if (std::none_of(result.drives.begin(), result.drives.end(), queued)) return;
+  std::fprintf(out, "\n%-28s %-10s %6s %7s %6s %8s %7s %7s %7s %7s %5s\n", "drive (queued sessions)", "first", "target",
+               "arrived", "balked", "deferred", "donated", "wait", "p90", "system", "beds");
+  blood::QueueTally all;
+  for (const blood::DriveRecord& d : result.drives) {
+    if (!queued(d)) continue;
+    const blood::QueueTally& q = d.queue;
+    all.add(q);
+    std::fprintf(out, "%-28s %-10s %6lld %7lld %6lld %8lld %7lld %7.1f %7.0f %7.1f %4.0f%%\n", d.name.c_str(),
+                 blood::iso_date(d.first_day).c_str(), static_cast<long long>(d.target_units),
+                 static_cast<long long>(q.arrived), static_cast<long long>(q.balked()),
+                 static_cast<long long>(q.deferred), static_cast<long long>(q.donated), q.mean_wait_minutes(),
+                 q.p90_wait_minutes(), q.mean_system_minutes(), 100 * q.bed_utilisation());
+  }
+  std::fprintf(out, "%-28s %-10s %6s %7lld %6lld %8lld %7lld %7.1f %7.0f %7.1f %4.0f%%\n", "all queued drives", "", "",
+               static_cast<long long>(all.arrived), static_cast<long long>(all.balked()),
+               static_cast<long long>(all.deferred), static_cast<long long>(all.donated), all.mean_wait_minutes(),
+               all.p90_wait_minutes(), all.mean_system_minutes(), 100 * all.bed_utilisation());
+  std::fprintf(out,
+               "(balked: left without donating, out of patience or still waiting at closing; wait and p90: minutes "
+               "queueing per arrival; system: minutes from arrival to leaving; beds: bed utilisation)\n");
+}
+
 }  // namespace
 
 void print_summary(std::FILE* out, const blood::RunResult& result) {
@@ -66,6 +93,7 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
     print_months(out, "", national);
   }
   std::fprintf(out, "\nappeals: %lld\n", static_cast<long long>(result.appeals));
+  print_queued_drives(out, result);
 }
 
 }  // namespace giotmau::cli

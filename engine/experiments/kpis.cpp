@@ -17,6 +17,9 @@ KpiValues common_values(const blood::Kpis& k) {
   v[index(Kpi::Collected)] = static_cast<double>(k.collected);
   v[index(Kpi::Target)] = static_cast<double>(k.target);
   v[index(Kpi::Outdated)] = static_cast<double>(k.outdated);
+  v[index(Kpi::Balked)] = static_cast<double>(k.balked);
+  v[index(Kpi::MeanWait)] = k.mean_wait_minutes;
+  v[index(Kpi::P90Wait)] = k.p90_wait_minutes;
   return v;
 }
 

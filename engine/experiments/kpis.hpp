@@ -21,8 +21,11 @@ enum class Kpi : std::uint8_t {
   Target,
   Appeals,
   Outdated,
+  Balked,
+  MeanWait,
+  P90Wait,
 };
-inline constexpr std::size_t kKpiCount = 10;
+inline constexpr std::size_t kKpiCount = 13;
 
 struct KpiInfo {
   Kpi kpi;
@@ -43,6 +46,9 @@ inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
     {Kpi::Target, "target", "the sessions' targets", false, 1},
     {Kpi::Appeals, "appeals", "emergency appeals made", true, 1},
     {Kpi::Outdated, "outdated", "red-cell units outdated", false, 1},
+    {Kpi::Balked, "balked", "donors who left a queued session without donating", false, 1},
+    {Kpi::MeanWait, "mean_wait_minutes", "mean queueing time per arrival at queued sessions (minutes)", false, 1},
+    {Kpi::P90Wait, "p90_wait_minutes", "90th percentile of queueing time at queued sessions (minutes)", false, 1},
 }};
 
 constexpr std::size_t index(Kpi k) noexcept { return static_cast<std::size_t>(k); }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -664,6 +665,177 @@ const Schema<LinkSpec>& link_schema() {
   return schema;
 }
 
+// -- queued sessions (blood/drive_queue.hpp) -----------------------------------
+
+using blood::Duration;
+using blood::DriveFlowSpec;
+using blood::SessionResources;
+
+// Sessions hold their donors from the 06:00 morning; the last registrations by
+// 20:00 leave the served time to finish before the evening stock count.
+constexpr int kEarliestOpening = 6 * 60;
+constexpr int kLatestClosing = 20 * 60;
+
+// "HH:MM" or a TOML local time, as minutes since midnight.
+std::optional<int> get_clock(const toml::node& node, const std::string& path, Issues& issues) {
+  int hours = -1, minutes = -1;
+  if (const auto* t = node.as_time()) {
+    hours = t->get().hour;
+    minutes = t->get().minute;
+  } else if (const auto* s = node.as_string()) {
+    const std::string& text = s->get();
+    if (text.size() == 5 && text[2] == ':' && std::isdigit(static_cast<unsigned char>(text[0])) &&
+        std::isdigit(static_cast<unsigned char>(text[1])) && std::isdigit(static_cast<unsigned char>(text[3])) &&
+        std::isdigit(static_cast<unsigned char>(text[4]))) {
+      hours = (text[0] - '0') * 10 + (text[1] - '0');
+      minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    }
+  }
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) {
+    issues.at(&node, path, "expected a time of day \"HH:MM\" (UTC+7), got " +
+                               (node.is_string() ? quote_name(node.as_string()->get()) : type_name(node)));
+    return std::nullopt;
+  }
+  return hours * 60 + minutes;
+}
+
+const Schema<Duration>& duration_schema() {
+  using D = Duration;
+  using Shape = Duration::Shape;
+  static const Schema<D> schema = {
+      choice<D, Shape>("distribution", &D::shape,
+                       {{"fixed", Shape::Fixed},
+                        {"exponential", Shape::Exponential},
+                        {"gamma", Shape::Gamma},
+                        {"lognormal", Shape::Lognormal},
+                        {"unlimited", Shape::Unlimited}}),
+      number("mean_minutes", &D::mean_minutes, {0, kMaxMinutes}),
+      number("sd_minutes", &D::sd_minutes, {0, kMaxMinutes}),
+  };
+  return schema;
+}
+
+// A distribution table; keys left out keep the default's values.
+void read_duration(const toml::node& n, const std::string& path, Duration& out, Issues& issues,
+                   bool unlimited_ok = false) {
+  Duration d = out;
+  const toml::table* table = read_table(n, path, duration_schema(), d, issues);
+  if (!table) return;
+  const bool spread = d.shape == Duration::Shape::Gamma || d.shape == Duration::Shape::Lognormal;
+  if (d.shape == Duration::Shape::Unlimited && !unlimited_ok) {
+    issues.at(table->get("distribution"), join(path, "distribution"),
+              "\"unlimited\" applies only to patience; a service time must end");
+  } else if (d.shape != Duration::Shape::Unlimited && d.shape != Duration::Shape::Fixed && d.mean_minutes <= 0) {
+    issues.at(table, join(path, "mean_minutes"), "expected mean_minutes > 0 for this distribution");
+  } else if (!spread && table->contains("sd_minutes")) {
+    issues.at(table->get("sd_minutes"), join(path, "sd_minutes"),
+              "sd_minutes applies only to the gamma and lognormal distributions");
+  }
+  out = d;
+}
+
+template <class T>
+Field<T> duration(std::string_view key, Duration T::*member, bool unlimited_ok = false) {
+  return {key, "a table", [member, unlimited_ok](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            read_duration(n, path, out.*member, issues, unlimited_ok);
+          }};
+}
+
+Field<DriveFlowSpec> donation_duration(std::string_view key, std::size_t volume) {
+  return {key, "a table", [volume](const toml::node& n, const std::string& path, DriveFlowSpec& out, Issues& issues) {
+            read_duration(n, path, out.donation_by_volume[volume], issues);
+          }};
+}
+
+const Schema<DriveFlowSpec>& drive_flow_schema() {
+  using F = DriveFlowSpec;
+  static const Schema<F> schema = {
+      duration("registration", &F::registration),
+      duration("screening", &F::screening),
+      donation_duration("donation_250ml", 0),
+      donation_duration("donation_350ml", 1),
+      donation_duration("donation_450ml", 2),
+      duration("bed_setup", &F::bed_setup),
+      duration("rest", &F::rest),
+      duration("patience", &F::patience, true),
+  };
+  return schema;
+}
+
+template <class T>
+Field<T> clock(std::string_view key, int T::*member) {
+  return {key, "a time of day \"HH:MM\"", [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            if (const auto m = get_clock(n, path, issues)) out.*member = *m;
+          }};
+}
+
+template <class T>
+Field<T> weights(std::string_view key, std::vector<double> T::*member) {
+  return {key, "an array of numbers", [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            const auto* array = n.as_array();
+            if (!array) return issues.at(&n, path, "expected an array of numbers (relative arrivals per hour), got " + type_name(n));
+            std::vector<double> values;
+            bool ok = true;
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              const auto x = get_number(*array->get(i), indexed(path, i), kFactor, issues);
+              ok = ok && x.has_value();
+              values.push_back(x.value_or(0));
+            }
+            if (!ok) return;
+            double sum = 0;
+            for (const double x : values) sum += x;
+            if (sum <= 0) return issues.at(&n, path, "expected at least one hour with arrivals (a positive weight)");
+            out.*member = std::move(values);
+          }};
+}
+
+const Schema<SessionResources>& resources_schema() {
+  using R = SessionResources;
+  static const Schema<R> schema = {
+      clock("opens", &R::opens_minute),
+      clock("closes", &R::closes_minute),
+      integer("registration_desks", &R::registration_desks, {1, 1000}),
+      integer("screening_desks", &R::screening_desks, {1, 1000}),
+      integer("beds", &R::beds, {1, 1000}),
+      number("staff_per_bed", &R::staff_per_bed, {0, 10}),
+      weights("arrival_profile", &R::arrival_profile),
+      integer("appointment_slot_minutes", &R::appointment_slot_minutes, {1, 24 * 60}),
+  };
+  return schema;
+}
+
+// A session's `resources` table: present = the session is queued.
+Field<SessionSpec> session_resources() {
+  return {"resources", "a table", [](const toml::node& n, const std::string& path, SessionSpec& out, Issues& issues) {
+            SessionResources r;
+            const toml::table* table = read_table(n, path, resources_schema(), r, issues);
+            if (!table) return;
+            r.queued = true;
+            const toml::node* opens = table->get("opens");
+            const toml::node* closes = table->get("closes");
+            if (r.opens_minute < kEarliestOpening) {
+              issues.at(opens ? opens : table, join(path, "opens"), "expected a session opening at 06:00 or later");
+            } else if (r.closes_minute > kLatestClosing) {
+              issues.at(closes ? closes : table, join(path, "closes"), "expected a session closing at 20:00 or earlier");
+            } else if (r.closes_minute <= r.opens_minute) {
+              issues.at(closes ? closes : table, join(path, "closes"),
+                        "expected closes after opens (" + std::to_string(r.opens_minute / 60) + ":" +
+                            (r.opens_minute % 60 < 10 ? "0" : "") + std::to_string(r.opens_minute % 60) + ")");
+            }
+            const int hours = (r.closes_minute - r.opens_minute + 59) / 60;
+            if (table->contains("arrival_profile") && table->contains("appointment_slot_minutes")) {
+              issues.at(table->get("appointment_slot_minutes"), join(path, "appointment_slot_minutes"),
+                        "give either arrival_profile or appointment_slot_minutes, not both");
+            } else if (hours > 0 && r.arrival_profile.size() > static_cast<std::size_t>(hours)) {
+              issues.at(table->get("arrival_profile"), join(path, "arrival_profile"),
+                        "expected at most " + std::to_string(hours) + " hourly weights (the session is open " +
+                            std::to_string(hours) + " hours, counting a part hour), got " +
+                            std::to_string(r.arrival_profile.size()));
+            }
+            out.resources = std::move(r);
+          }};
+}
+
 const Schema<SessionSpec>& session_schema() {
   using S = SessionSpec;
   static const Schema<S> schema = {
@@ -679,6 +851,7 @@ const Schema<SessionSpec>& session_schema() {
       integer("target_units", &S::target_units, {0, kMaxCapacity}),
       number("invitations_per_capacity", &S::invitations_per_capacity, kFactor),
       number("walk_in_per_capacity", &S::walk_in_per_capacity, kFactor),
+      session_resources(),
   };
   return schema;
 }
@@ -739,6 +912,7 @@ const Schema<TurnoutParameters>& turnout_schema() {
       shares("volume_shares", &T::volume_shares, "250, 350, 450 ml"),
       group_shares("group_shares", &T::group_shares),
       share("student_share_of_recruits", &T::student_share_of_recruits),
+      share("return_factor_after_leaving", &T::return_factor_after_leaving),
   };
   return schema;
 }
@@ -905,6 +1079,7 @@ class ScenarioReader {
         nested("demand", &S::demand, demand_schema()),
         nested("policy", &S::policy, policy_schema()),
         nested("trend", &S::trend, trend_schema()),
+        nested("drive_flow", &S::drive_flow, drive_flow_schema()),
     };
   }
 

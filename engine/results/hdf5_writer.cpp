@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -393,6 +394,9 @@ struct DriveCounts {
   std::int32_t replication;
   std::int32_t sessions;
   std::int64_t target, invited, registered, deferred, donated, new_donors;
+  // Queues (sessions with resources): NaN waits and utilisation for sessions without.
+  std::int64_t arrived, balked;
+  double mean_wait_minutes, p90_wait_minutes, mean_time_in_system_minutes, bed_utilisation;
 };
 
 struct DriveRow {
@@ -405,42 +409,69 @@ struct DriveRow {
   DriveCounts counts;
 };
 
-// The numeric columns, as a compound type for the whole row (`whole`) or for
-// DriveCounts alone (reading a part's rows back).
-void add_drive_counts(Compound& type, std::size_t base) {
-  type.add("replication", base + offsetof(DriveCounts, replication), H5T_NATIVE_INT32)
-      .add("sessions", base + offsetof(DriveCounts, sessions), H5T_NATIVE_INT32)
-      .add("target", base + offsetof(DriveCounts, target), H5T_NATIVE_INT64)
-      .add("invited", base + offsetof(DriveCounts, invited), H5T_NATIVE_INT64)
-      .add("registered", base + offsetof(DriveCounts, registered), H5T_NATIVE_INT64)
-      .add("deferred", base + offsetof(DriveCounts, deferred), H5T_NATIVE_INT64)
-      .add("donated", base + offsetof(DriveCounts, donated), H5T_NATIVE_INT64)
-      .add("new_donors", base + offsetof(DriveCounts, new_donors), H5T_NATIVE_INT64);
+DriveCounts drive_counts(std::size_t index, const blood::DriveRecord& d) {
+  const blood::QueueTally& q = d.queue;
+  const bool queued = q.sessions > 0;
+  const double none = std::numeric_limits<double>::quiet_NaN();
+  return {static_cast<std::int32_t>(index),
+          d.sessions,
+          d.target_units,
+          d.invited,
+          d.registered,
+          d.deferred,
+          d.donated,
+          d.new_donors,
+          queued ? q.arrived : d.registered,
+          q.balked(),
+          queued ? q.mean_wait_minutes() : none,
+          queued ? q.p90_wait_minutes() : none,
+          queued ? q.mean_system_minutes() : none,
+          queued ? q.bed_utilisation() : none};
 }
 
+// The numeric columns after `replication`, of a DriveCounts at `base`.
+void add_counts(Compound& type, std::size_t base) {
+  type.add("sessions", base + offsetof(DriveCounts, sessions), H5T_NATIVE_INT32);
+  constexpr std::array<std::pair<const char*, std::size_t>, 8> kWhole = {{
+      {"target", offsetof(DriveCounts, target)},
+      {"invited", offsetof(DriveCounts, invited)},
+      {"registered", offsetof(DriveCounts, registered)},
+      {"deferred", offsetof(DriveCounts, deferred)},
+      {"donated", offsetof(DriveCounts, donated)},
+      {"new_donors", offsetof(DriveCounts, new_donors)},
+      {"arrived", offsetof(DriveCounts, arrived)},
+      {"balked", offsetof(DriveCounts, balked)},
+  }};
+  for (const auto& [name, offset] : kWhole) type.add(name, base + offset, H5T_NATIVE_INT64);
+  constexpr std::array<std::pair<const char*, std::size_t>, 4> kReal = {{
+      {"mean_wait_minutes", offsetof(DriveCounts, mean_wait_minutes)},
+      {"p90_wait_minutes", offsetof(DriveCounts, p90_wait_minutes)},
+      {"mean_time_in_system_minutes", offsetof(DriveCounts, mean_time_in_system_minutes)},
+      {"bed_utilisation", offsetof(DriveCounts, bed_utilisation)},
+  }};
+  for (const auto& [name, offset] : kReal) type.add(name, base + offset, H5T_NATIVE_DOUBLE);
+}
+
+// The /drives row: replication, the text columns, then the counts.
 Compound drive_row_type(hid_t text) {
   Compound type(sizeof(DriveRow));
-  type.add("replication", offsetof(DriveRow, counts) + offsetof(DriveCounts, replication), H5T_NATIVE_INT32)
+  const std::size_t base = offsetof(DriveRow, counts);
+  type.add("replication", base + offsetof(DriveCounts, replication), H5T_NATIVE_INT32)
       .add("name", offsetof(DriveRow, name), text)
       .add("area", offsetof(DriveRow, area), text)
       .add("organiser", offsetof(DriveRow, organiser), text)
       .add("campaign", offsetof(DriveRow, campaign), text)
       .add("first_date", offsetof(DriveRow, first_date), text)
-      .add("last_date", offsetof(DriveRow, last_date), text)
-      .add("sessions", offsetof(DriveRow, counts) + offsetof(DriveCounts, sessions), H5T_NATIVE_INT32);
-  const std::size_t base = offsetof(DriveRow, counts);
-  type.add("target", base + offsetof(DriveCounts, target), H5T_NATIVE_INT64)
-      .add("invited", base + offsetof(DriveCounts, invited), H5T_NATIVE_INT64)
-      .add("registered", base + offsetof(DriveCounts, registered), H5T_NATIVE_INT64)
-      .add("deferred", base + offsetof(DriveCounts, deferred), H5T_NATIVE_INT64)
-      .add("donated", base + offsetof(DriveCounts, donated), H5T_NATIVE_INT64)
-      .add("new_donors", base + offsetof(DriveCounts, new_donors), H5T_NATIVE_INT64);
+      .add("last_date", offsetof(DriveRow, last_date), text);
+  add_counts(type, base);
   return type;
 }
 
+// The numbers alone (reading a part's rows back).
 Compound drive_counts_type() {
   Compound type(sizeof(DriveCounts));
-  add_drive_counts(type, 0);
+  type.add("replication", offsetof(DriveCounts, replication), H5T_NATIVE_INT32);
+  add_counts(type, 0);
   return type;
 }
 
@@ -464,7 +495,8 @@ struct KpiRow {
   std::int64_t shortage_units;
   std::int32_t shortage_days;
   double outdate_rate, mean_age_at_issue_days, days_of_supply;
-  std::int64_t collected, target, appeals;
+  std::int64_t collected, target, appeals, balked;
+  double mean_wait_minutes, p90_wait_minutes;
 };
 
 Compound kpi_row_type() {
@@ -479,14 +511,18 @@ Compound kpi_row_type() {
       .add("days_of_supply", offsetof(KpiRow, days_of_supply), H5T_NATIVE_DOUBLE)
       .add("collected", offsetof(KpiRow, collected), H5T_NATIVE_INT64)
       .add("target", offsetof(KpiRow, target), H5T_NATIVE_INT64)
-      .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64);
+      .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64)
+      .add("balked", offsetof(KpiRow, balked), H5T_NATIVE_INT64)
+      .add("mean_wait_minutes", offsetof(KpiRow, mean_wait_minutes), H5T_NATIVE_DOUBLE)
+      .add("p90_wait_minutes", offsetof(KpiRow, p90_wait_minutes), H5T_NATIVE_DOUBLE);
   return type;
 }
 
 KpiRow kpi_row(std::size_t index, const RunResult& r) {
   const blood::Kpis k = blood::compute_kpis(r);
   return {static_cast<std::int32_t>(index), r.seed, k.fill_rate, k.shortage_units, k.shortage_days,
-          k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals};
+          k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals,
+          k.balked, k.mean_wait_minutes, k.p90_wait_minutes};
 }
 
 // ---------------------------------------------------------------- checks
@@ -704,10 +740,7 @@ void ResultsWriter::write(std::size_t index, const RunResult& result) {
   write_rows(s.initial_stock.get(), H5T_NATIVE_INT64, slot, 1, result.initial_stock.data(), "initial_stock");
   write_rows(s.seed.get(), H5T_NATIVE_UINT64, slot, 1, &result.seed, "seed");
   std::vector<DriveCounts> counts;
-  for (const blood::DriveRecord& d : result.drives) {
-    counts.push_back({static_cast<std::int32_t>(index), d.sessions, d.target_units, d.invited, d.registered,
-                      d.deferred, d.donated, d.new_donors});
-  }
+  for (const blood::DriveRecord& d : result.drives) counts.push_back(drive_counts(index, d));
   s.write_counts(slot, counts);
   const KpiRow row = kpi_row(index, result);
   const Compound type = kpi_row_type();

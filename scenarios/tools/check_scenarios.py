@@ -32,7 +32,7 @@ TOP = {"name": "str", "extends": "str", "start": "date", "end": "date", "seed": 
        "local_travel_minutes": "num", "area": "array", "centre": "array", "hospital": "array",
        "link": "array", "session": "array", "campaign": "array", "appeals": "table", "season": "table",
        "turnout": "table", "initial_pool": "table", "processing": "table", "demand": "table",
-       "policy": "table"}
+       "policy": "table", "drive_flow": "table"}
 AREA = {"name": "str", "parent": "str", "population": "int", "centre": "str", "eligible_share": "share",
         "known_donor_share": "share", "student_share": "share", "engagement": "num", "remove": "bool"}
 CENTRE = {"name": "str", "area": "str", "hub": "str", "order_up_to_days": "num", "reserve_days": "num",
@@ -43,7 +43,13 @@ HOSPITAL = {"name": "str", "area": "str", "centre": "str", "population_served": 
 LINK = {"from": "str", "to": "str", "travel_minutes": "pos"}
 SESSION = {"name": "str", "area": "str", "organiser": "str", "date": "when", "weekdays": "weekdays",
            "from": "when", "to": "when", "capacity": "int", "capacity_per_100k": "num", "target_units": "int",
-           "invitations_per_capacity": "num", "walk_in_per_capacity": "num", "remove": "bool"}
+           "invitations_per_capacity": "num", "walk_in_per_capacity": "num", "resources": "resources",
+           "remove": "bool"}
+RESOURCES = {"opens": "str", "closes": "str", "registration_desks": "int", "screening_desks": "int", "beds": "int",
+             "staff_per_bed": "num", "arrival_profile": "numbers", "appointment_slot_minutes": "int"}
+DURATION = {"distribution": "str", "mean_minutes": "num", "sd_minutes": "num"}
+DRIVE_FLOW = {k: "duration" for k in ("registration", "screening", "bed_setup", "donation_250ml", "donation_350ml",
+                                      "donation_450ml", "rest", "patience")}
 CAMPAIGN = {"name": "str", "start": "when", "end": "when", "areas": "strings", "turnout_factor": "num",
             "recruitment_factor": "num", "session": "sessions", "remove": "bool"}
 APPEALS = {"enabled": "bool", "threshold_days": "num", "delay_days": "int", "turnout_factor": "num",
@@ -53,7 +59,8 @@ SEASON = {"tet": "date", "tet_days_before": "int", "tet_days_after": "int", "tet
           "worker_presence_by_month": "shares:12"}
 TURNOUT = {"response_probability": "shares:3", "lapse_days": "list:3", "deferral_probability": "shares:3",
            "min_interval_days": "int", "repeat_after_donations": "int", "regular_after_donations": "int",
-           "volume_shares": "sum1:3", "group_shares": "groups", "student_share_of_recruits": "share"}
+           "volume_shares": "sum1:3", "group_shares": "groups", "student_share_of_recruits": "share",
+           "return_factor_after_leaving": "share"}
 INITIAL_POOL = {"kind_shares": "sum1:3", "last_donation_spread_days": "int"}
 PROCESSING = {"testing_delay_days": "int", "discard_share": "share", "platelet_share": "share",
               "platelet_pool_size": "int", "plasma_share": "share", "shelf_life_days": "products"}
@@ -65,7 +72,7 @@ PRODUCT = {"per_1000_population_per_year": "num", "fixed_per_day": "num", "distr
            "dispersion": "num"}
 POLICY = {"issue": "issue", "substitution": "bool", "hub_supply": "bool", "min_remaining_shelf_days": "int"}
 TABLES = {"appeals": APPEALS, "season": SEASON, "turnout": TURNOUT, "initial_pool": INITIAL_POOL,
-          "processing": PROCESSING, "demand": DEMAND, "policy": POLICY}
+          "processing": PROCESSING, "demand": DEMAND, "policy": POLICY, "drive_flow": DRIVE_FLOW}
 
 
 def shown(path: Path) -> str:
@@ -195,6 +202,13 @@ class Checker:
             kind = schema[k]
             if kind == "product":
                 self.table(f"{where}.{k}", PRODUCT, v)
+            elif kind == "resources":
+                self.table(f"{where}.{k}", RESOURCES, v)
+            elif kind == "duration":
+                self.table(f"{where}.{k}", DURATION, v)
+            elif kind == "numbers":
+                if not isinstance(v, list) or not all(isinstance(x, (int, float)) and x >= 0 for x in v):
+                    self.err(f"{where}.{k}", "expected an array of non-negative numbers")
             elif kind == "sessions":
                 if not isinstance(v, list):
                     self.err(f"{where}.{k}", "expected an array of tables")

@@ -33,7 +33,9 @@ CAPACITY_OVER_TARGET = 1.25        # assumed: places set up ~25% above the drive
 # ± 25%. On the engine of the "Scenarios" issue (national response probabilities
 # 0.132/0.315/0.578): ~3,310 units (3,290-3,340 over other seed ranges); spring drives
 # run 3-16% over their targets, summer and autumn ones 3-17% under (students away,
-# lapsing donors), mean absolute deviation ~8%.
+# lapsing donors), mean absolute deviation ~8%. With the drives run as queues (the
+# resources below; issue 15) the 20-replication mean moves from 3,291 to 3,239 units
+# (-1.6%: ~1.6% of arrivals leave before donating); not refitted.
 WARD_KNOWN_DONOR_SHARE = 0.02      # assumed: residents who gave in the last year and whom the ward can invite
 WARD_STUDENT_SHARE = 0.25          # assumed: residential wards; students mostly give at their universities
 WARD_ENGAGEMENT = 0.9              # calibrated, see above
@@ -42,6 +44,31 @@ ORG_STUDENT_SHARE = 0.5            # assumed: youth union, vocational schools, y
 ORG_ENGAGEMENT = 0.9               # assumed/calibrated, as wards
 HOSPITAL_POPULATION_SERVED = 100_000  # assumed, see the hospital comment
 HOSPITAL_LINK_MINUTES = 45         # assumed: Hoàng Mai to NIHBT (Cầu Giấy), ~10 km across the city
+
+# Drives as queues (docs/scenario-format.md, "Session resources"). A ward drive is a
+# Sunday (or Saturday) morning at the ward's cultural house: doors 07:00, registration
+# closes 11:30 (assumed, the usual morning drive), most donors in the first two hours
+# (assumed profile). The NIHBT team is sized to the target (assumed): one bed per
+# BEDS_PER_UNITS units of target, one registration desk per 80 and one screening
+# (haemoglobin + physician) desk per 40, plus one each; one bed-side nurse per two beds.
+# With these, an average drive's donors (≈1.1 × target arrive) keep the beds ~70%
+# busy over the morning and queue in the first two hours.
+OPENS, CLOSES = "07:00", "11:30"
+ARRIVAL_PROFILE = [3, 3, 2, 1, 0.5]   # assumed: relative arrivals per hour from 07:00
+BEDS_PER_UNITS = 20
+BIG_DRIVE_UNITS = 200                 # the strategy overlay's "big drives"
+MORE_BEDS_FACTOR = 1.5                # the overlay: half as many beds again, and staff to match
+
+
+def resources(target: int, beds_per_units: float = BEDS_PER_UNITS) -> list[str]:
+    beds = math.ceil(target / beds_per_units)
+    return [nat.kv("resources.opens", OPENS, "assumed: a morning drive"),
+            nat.kv("resources.closes", CLOSES, "assumed: registration closes"),
+            nat.kv("resources.registration_desks", math.ceil(target / 80) + 1, "assumed: 1 per 80 units + 1"),
+            nat.kv("resources.screening_desks", math.ceil(target / 40) + 1, "assumed: 1 per 40 units + 1"),
+            nat.kv("resources.beds", beds, f"assumed: 1 per {beds_per_units:g} units of target"),
+            nat.kv("resources.staff_per_bed", 0.5, "assumed: one nurse per two beds"),
+            nat.kv("resources.arrival_profile", ARRIVAL_PROFILE, "assumed: most come early")]
 
 
 def ascii_slug(text: str) -> str:
@@ -225,7 +252,8 @@ def main() -> None:
           "# The 21 drives of the plan (seed 003, II.1.3; data/hoang-mai-2025-drives.csv): date,",
           "# organiser and target exactly as planned. capacity = ceil(1.25 × target) (assumed:",
           "# places set up somewhat above the target). invitations / walk-ins per place: 3.0 / 0.2",
-          "# (assumed, as national).",
+          "# (assumed, as national). Resources (desks, beds, hours): sized to the target, see the",
+          "# generator's comment; service times and patience: the format's [drive_flow] defaults.",
           "# ==========================================================================="]
     for d in drives:
         seq = int(d["seq"])
@@ -246,6 +274,7 @@ def main() -> None:
               nat.kv("target_units", target, "seed 003"),
               nat.kv("invitations_per_capacity", 3.0, "assumed, as national"),
               nat.kv("walk_in_per_capacity", 0.2, "assumed, as national")]
+        L += resources(target)
 
     L += ["",
           "# ===========================================================================",
@@ -268,6 +297,48 @@ def main() -> None:
 
     text = "\n".join(L) + "\n"
     out = SCEN / "hoang-mai-2025.toml"
+    out.write_text(text, encoding="utf-8", newline="\n")
+    print(f"wrote {out.relative_to(SCEN.parent)} ({text.count(chr(10))} lines)")
+    write_more_beds_overlay(drives)
+
+
+def drive_name(d: dict) -> str:
+    if d["kind"] == "ward":
+        area = "phuong-" + ascii_slug(d["organiser_vi"].removeprefix("Phường").strip())
+    else:
+        area = "hoang-mai-organisations"
+    return f"drive-{int(d['seq']):02d}-{area.removeprefix('phuong-').removeprefix('hoang-mai-')}"
+
+
+def write_more_beds_overlay(drives: list[dict]) -> None:
+    """scenarios/strategies/hoang-mai-more-beds.toml: more beds at the big drives."""
+    L = ["# Strategy: more beds (and bed-side staff) at Hoàng Mai's big drives.",
+         "#",
+         "# GENERATED FILE - do not edit by hand. Regenerate with:",
+         f"#     {COMMAND}",
+         "#",
+         f"# Changes: every drive with a target of {BIG_DRIVE_UNITS} units or more brings {MORE_BEDS_FACTOR:g} ×",
+         f"# the beds of the base plan (which has 1 per {BEDS_PER_UNITS} units of target), at the same staff",
+         "# per bed; desks and hours unchanged.",
+         "# Why: the big drives' beds are the bottleneck in the first two hours (most donors come",
+         "# early), so donors wait and some leave. Compare with:",
+         "#     giotmau compare scenarios/hoang-mai-2025.toml scenarios/strategies/hoang-mai-more-beds.toml",
+         "# to see the units gained and the waiting time saved.",
+         "",
+         'extends = "../hoang-mai-2025.toml"',
+         "",
+         'name = "hoang-mai-2025-more-beds"']
+    for d in drives:
+        target = int(d["target_units"])
+        if target < BIG_DRIVE_UNITS:
+            continue
+        beds = math.ceil(target * MORE_BEDS_FACTOR / BEDS_PER_UNITS)
+        L += ["",
+              "[[session]]",
+              nat.kv("name", drive_name(d)),
+              nat.kv("resources.beds", beds, f"{MORE_BEDS_FACTOR:g} × the base plan's {math.ceil(target / BEDS_PER_UNITS)}")]
+    text = "\n".join(L) + "\n"
+    out = SCEN / "strategies" / "hoang-mai-more-beds.toml"
     out.write_text(text, encoding="utf-8", newline="\n")
     print(f"wrote {out.relative_to(SCEN.parent)} ({text.count(chr(10))} lines)")
 

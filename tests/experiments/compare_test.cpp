@@ -1,6 +1,7 @@
 // Comparing scenarios: common random numbers, paired differences, ranking.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "experiments/compare.hpp"
@@ -75,6 +76,10 @@ TEST(Compare, AScenarioAgainstItselfDiffersByExactlyZero) {
   });
   EXPECT_EQ(done, (std::vector<std::size_t>{0, 1}));
   for (const KpiComparison& k : run.comparison.kpis) {
+    if (std::isnan(k.means[0].mean)) {  // not modelled here (queue waits without queued sessions)
+      EXPECT_TRUE(std::isnan(k.means[1].mean)) << info(k.kpi).name;
+      continue;
+    }
     EXPECT_EQ(k.differences[1].estimate.mean, 0.0) << info(k.kpi).name;
     EXPECT_EQ(k.differences[1].estimate.half_width, 0.0) << info(k.kpi).name;
     EXPECT_FALSE(k.differences[1].significant);
