@@ -33,9 +33,10 @@ Kpis compute_kpis(const RunResult& result, int root) {
   const DailyMeasures& m = result.measures;
   const std::vector<bool> in = areas_under(world, root);
   Kpis k;
-  std::int64_t issued_all = 0;
+  std::int64_t issued_all = 0, age_days_all = 0;
   double stock_sum = 0;
-  for (int d = 0; d < m.days(); ++d) {
+  const int first = std::min(std::max(world.scenario.warm_up_days, 0), m.days());  // after the warm-up
+  for (int d = first; d < m.days(); ++d) {
     const unsigned month = month_index(world.first_day + d);
     std::int64_t short_today = 0;
     for (int a = 0; a < m.areas(); ++a) {
@@ -52,8 +53,12 @@ Kpis compute_kpis(const RunResult& result, int root) {
         k.produced += m.at(Measure::Produced, d, a, group, Product::RedCells);
         k.outdated += m.at(Measure::Outdated, d, a, group, Product::RedCells);
         stock_sum += static_cast<double>(m.at(Measure::OnHand, d, a, group, Product::RedCells));
-        for (std::size_t p = 0; p < kProductCount; ++p) issued_all += m.at(Measure::Issued, d, a, group, product_at(p));
+        for (std::size_t p = 0; p < kProductCount; ++p) {
+          issued_all += m.at(Measure::Issued, d, a, group, product_at(p));
+          age_days_all += m.at(Measure::IssuedAgeDays, d, a, group, product_at(p));
+        }
       }
+      k.cost += m.cost(d, a);
     }
     k.shortage_units += short_today;
     k.shortage_days += short_today > 0;
@@ -64,6 +69,7 @@ Kpis compute_kpis(const RunResult& result, int root) {
     for (const SessionDay& s : sessions) {
       const DriveRecord& r = result.drives[static_cast<std::size_t>(s.drive)];
       if (!in[static_cast<std::size_t>(world.leaves[static_cast<std::size_t>(s.leaf)].area)] || r.sessions == 0) continue;
+      if (s.day < world.first_day + first) continue;
       target_by_month[month_index(s.day)] += static_cast<double>(r.target_units) / r.sessions;
     }
   }
@@ -73,7 +79,8 @@ Kpis compute_kpis(const RunResult& result, int root) {
   }
   k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
   k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
-  k.mean_age_at_issue_days = root < 0 && issued_all > 0 ? result.issued_age_days_sum / static_cast<double>(issued_all) : 0.0;
+  k.mean_age_at_issue_days = issued_all > 0 ? static_cast<double>(age_days_all) / static_cast<double>(issued_all) : 0.0;
+  k.cost_per_day = m.days() > first ? k.cost / (m.days() - first) : 0.0;
   k.days_of_supply = k.issued > 0 ? stock_sum / static_cast<double>(k.issued) : 0.0;
   return k;
 }

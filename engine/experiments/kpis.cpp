@@ -17,6 +17,7 @@ KpiValues common_values(const blood::Kpis& k) {
   v[index(Kpi::Collected)] = static_cast<double>(k.collected);
   v[index(Kpi::Target)] = static_cast<double>(k.target);
   v[index(Kpi::Outdated)] = static_cast<double>(k.outdated);
+  v[index(Kpi::CostPerDay)] = k.cost_per_day;
   return v;
 }
 

@@ -21,8 +21,9 @@ enum class Kpi : std::uint8_t {
   Target,
   Appeals,
   Outdated,
+  CostPerDay,
 };
-inline constexpr std::size_t kKpiCount = 10;
+inline constexpr std::size_t kKpiCount = 11;
 
 struct KpiInfo {
   Kpi kpi;
@@ -37,12 +38,13 @@ inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
     {Kpi::ShortageUnits, "shortage_units", "red-cell requests lost", false, 1},
     {Kpi::ShortageDays, "shortage_days", "days with any red-cell shortage", false, 1},
     {Kpi::OutdateRate, "outdate_rate", "red cells outdated / produced", false, 4},
-    {Kpi::MeanAgeAtIssue, "mean_age_at_issue_days", "mean age at issue, all products (days)", true, 2},
+    {Kpi::MeanAgeAtIssue, "mean_age_at_issue_days", "mean age at issue, all products (days)", false, 2},
     {Kpi::DaysOfSupply, "days_of_supply", "mean red-cell stock / mean daily red-cell issues", false, 2},
     {Kpi::Collected, "collected", "whole-blood donations", false, 1},
     {Kpi::Target, "target", "the sessions' targets", false, 1},
     {Kpi::Appeals, "appeals", "emergency appeals made", true, 1},
     {Kpi::Outdated, "outdated", "red-cell units outdated", false, 1},
+    {Kpi::CostPerDay, "cost_per_day", "mean daily cost of the sites' cost keys, revenue subtracted", false, 3},
 }};
 
 constexpr std::size_t index(Kpi k) noexcept { return static_cast<std::size_t>(k); }

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "blood/kpi.hpp"
 #include "results/hdf5_handle.hpp"
@@ -50,6 +51,9 @@ constexpr std::array<MeasureInfo, blood::kMeasureCount> kMeasureInfo = {{
     {"units ordered by hospitals and centres", false},
     {"stock at the end of the day", true},
     {"units shipped by sites of this area and not yet arrived at the end of the day", true},
+    {"units arrived by shipment from another site", false},
+    {"units sent by shipment to another site", false},
+    {"sum over the units issued of their age at issue in days (unit-days)", false},
 }};
 
 // ---------------------------------------------------------------- handles
@@ -292,8 +296,11 @@ void write_auxiliary_coordinates(hid_t daily, const Scales& s, const World& worl
 template <typename Block>
 Handle write_daily_variable(hid_t daily, const char* name, std::span<const hsize_t> dims,
                           std::span<const hsize_t> chunk, Block block) {
+  using Value = std::remove_cv_t<std::remove_pointer_t<decltype(block(0))>>;
+  static_assert(std::is_same_v<Value, std::int64_t> || std::is_same_v<Value, double>);
+  constexpr bool integer = std::is_same_v<Value, std::int64_t>;
   Handle file_space = make_space(dims);
-  Handle dataset = create_dataset(daily, name, H5T_STD_I64LE, file_space.get(), chunk);
+  Handle dataset = create_dataset(daily, name, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE, file_space.get(), chunk);
   std::vector<hsize_t> start(dims.size(), 0), count(dims.begin(), dims.end());
   count[0] = 1;
   Handle memory_space = make_space(count);
@@ -301,7 +308,7 @@ Handle write_daily_variable(hid_t daily, const char* name, std::span<const hsize
     start[0] = r;
     check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
           "selecting a replication");
-    check(H5Dwrite(dataset.get(), H5T_NATIVE_INT64, memory_space.get(), file_space.get(), H5P_DEFAULT, block(r)),
+    check(H5Dwrite(dataset.get(), integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, memory_space.get(), file_space.get(), H5P_DEFAULT, block(r)),
           std::string("writing ") + name);
   }
   return dataset;
@@ -351,6 +358,13 @@ void write_daily(hid_t file, const World& world, const std::vector<RunResult>& r
     describe(measure.get(), "units", kMeasureInfo[m].long_name, kMeasureInfo[m].stock ? "date: point" : "date: sum",
              all_coordinates);
   }
+
+  const std::array<hsize_t, 3> cost_dims{reps, days, areas}, cost_chunk{1, chunk_days, areas};
+  Handle cost = write_daily_variable(daily.get(), "cost", cost_dims, cost_chunk,
+                                     [&](hsize_t r) { return replications[r].measures.cost_cells().data(); });
+  attach(cost.get(), {s.replication.get(), s.date.get(), s.area.get()});
+  describe(cost.get(), "1", "cost of the day at the sites of the area from their cost keys, revenue subtracted",
+           "date: sum", all_coordinates);
 
   const std::array<hsize_t, 4> stock_dims{reps, areas, groups, products}, stock_chunk{1, areas, groups, products};
   Handle stock = write_daily_variable(daily.get(), "initial_stock", stock_dims, stock_chunk,
@@ -491,6 +505,7 @@ struct KpiRow {
   std::int32_t shortage_days;
   double outdate_rate, mean_age_at_issue_days, days_of_supply;
   std::int64_t collected, target, appeals;
+  double cost_per_day;
 };
 
 void write_kpis(hid_t file, const std::vector<RunResult>& replications) {
@@ -505,13 +520,14 @@ void write_kpis(hid_t file, const std::vector<RunResult>& replications) {
       .add("days_of_supply", offsetof(KpiRow, days_of_supply), H5T_NATIVE_DOUBLE)
       .add("collected", offsetof(KpiRow, collected), H5T_NATIVE_INT64)
       .add("target", offsetof(KpiRow, target), H5T_NATIVE_INT64)
-      .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64);
+      .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64)
+      .add("cost_per_day", offsetof(KpiRow, cost_per_day), H5T_NATIVE_DOUBLE);
   std::vector<KpiRow> rows;
   for (std::size_t rep = 0; rep < replications.size(); ++rep) {
     const RunResult& r = replications[rep];
     const blood::Kpis k = blood::compute_kpis(r);
     rows.push_back({static_cast<std::int32_t>(rep), r.seed, k.fill_rate, k.shortage_units, k.shortage_days,
-                    k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals});
+                    k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals, k.cost_per_day});
   }
   write_table(file, "kpi", type, rows, "replication", 7, "key performance indicators per replication");
 }
