@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -225,6 +226,8 @@ struct Case {
   std::string name;
   std::vector<std::int64_t> best;  // the published best S (either, where two are within noise)
 };
+
+void PrintTo(const Case& c, std::ostream* out) { *out << c.name; }  // test names show the case, not its bytes
 
 class TextbookSweep : public ::testing::TestWithParam<Case> {};
 
