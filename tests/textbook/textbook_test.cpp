@@ -114,16 +114,6 @@ std::vector<double> rounded_gamma_pmf(double shape, double scale) {
   return pmf;
 }
 
-std::vector<double> poisson_pmf(double mean) {
-  std::vector<double> pmf{std::exp(-mean)};
-  double total = pmf.back();
-  for (int k = 1; total < 1 - 1e-14 || k <= mean; ++k) {
-    pmf.push_back(pmf.back() * mean / k);
-    total += pmf.back();
-  }
-  return pmf;
-}
-
 // Stationary means of ordered, issued, shortage and outdated per day.
 DailyMeans exact_means(int m, int S, const std::vector<double>& demand, bool fifo, bool waste_conscious, int mu) {
   std::map<std::vector<int>, int> index;
