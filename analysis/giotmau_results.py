@@ -37,8 +37,9 @@ def open_daily(path) -> xr.Dataset:
 
 
 def daily_measures(ds: xr.Dataset) -> list[str]:
-    """Names of the day-by-day variables (collected first, then the Measure names)."""
-    return [name for name, var in ds.data_vars.items() if "date" in var.dims]
+    """Names of the day-by-day unit variables (collected first, then the Measure
+    names); `cost` (money, per area only) is read as ds["cost"]."""
+    return [name for name, var in ds.data_vars.items() if "date" in var.dims and "group" in var.dims]
 
 
 def load_daily(path, measures: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> pd.DataFrame:
@@ -77,7 +78,7 @@ def subtree_total(array: xr.DataArray, areas: pd.DataFrame, root: str) -> xr.Dat
 
 def load_kpi(path) -> pd.DataFrame:
     """One row per replication: fill_rate, shortage_units, shortage_days,
-    outdate_rate, mean_age_at_issue_days, days_of_supply, collected, target, appeals."""
+    outdate_rate, mean_age_at_issue_days, days_of_supply, collected, target, appeals, cost_per_day."""
     return _table(path, "kpi")
 
 

@@ -85,6 +85,25 @@ std::int64_t Inventory::on_hand(Product product) const noexcept {
   return total;
 }
 
+std::int64_t Inventory::usable_on(Product product, BloodGroup group, DayNumber day) const noexcept {
+  const Shelf& s = shelf(product, group);
+  std::int64_t dead = 0;  // sorted by expiry: the units no longer usable are a prefix
+  for (const Batch& b : s.batches) {
+    if (b.expires >= day) break;
+    dead += b.units;
+  }
+  return s.units - dead;
+}
+
+std::int64_t Inventory::expiring_on(Product product, BloodGroup group, DayNumber day) const noexcept {
+  std::int64_t units = 0;
+  for (const Batch& b : shelf(product, group).batches) {
+    if (b.expires > day) break;
+    if (b.expires == day) units += b.units;
+  }
+  return units;
+}
+
 GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
   GroupCounts removed{};
   for (std::size_t g = 0; g < kGroupCount; ++g) {
@@ -114,12 +133,14 @@ IssueOutcome Inventory::issue(Product product, BloodGroup patient, std::int64_t 
     Shelf& s = shelf(product, g);
     if (s.units == 0) continue;
     const std::int64_t wanted = units - out.issued;
+    const std::int64_t age_before = out.age_days_sum;
     const std::int64_t taken = policy == IssuePolicy::Fifo
                                    ? take_forward(s.batches, first_usable(s.batches, today), wanted, count_age)
                                    : take_backward(s.batches, wanted, today, count_age);
     s.units -= taken;
     out.issued += taken;
     out.issued_by_unit_group[index(g)] += taken;
+    out.age_days_by_unit_group[index(g)] += out.age_days_sum - age_before;
     if (g != patient) out.substituted_by_unit_group[index(g)] += taken;
   }
   return out;

@@ -31,6 +31,7 @@ struct IssueOutcome {
   GroupCounts issued_by_unit_group{};   // which groups left the stock
   GroupCounts substituted_by_unit_group{};  // of those, units given to another group
   std::int64_t age_days_sum = 0;        // sum over issued units of (today - made)
+  GroupCounts age_days_by_unit_group{};  // the same, by the group of the unit
 };
 
 class Inventory {
@@ -38,6 +39,11 @@ class Inventory {
   void add(Product product, BloodGroup group, Batch batch);
   std::int64_t on_hand(Product product, BloodGroup group) const noexcept;
   std::int64_t on_hand(Product product) const noexcept;
+
+  // Units that may still be issued on `day` (last usable day on or after it).
+  std::int64_t usable_on(Product product, BloodGroup group, DayNumber day) const noexcept;
+  // Units whose last usable day is exactly `day`.
+  std::int64_t expiring_on(Product product, BloodGroup group, DayNumber day) const noexcept;
 
   // Removes the units whose expiry day is before `today`; returns them per group.
   GroupCounts remove_expired(Product product, DayNumber today);

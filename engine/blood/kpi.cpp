@@ -51,9 +51,11 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
   const std::vector<bool> in = areas_under(world, root);
   const bool whole_run = first <= world.first_day && last >= world.first_day + m.days() - 1;
   Kpis k;
-  std::int64_t issued_all = 0;
+  std::int64_t issued_all = 0, age_days_all = 0;
   double stock_sum = 0;
-  const int first_index = std::max(0, first - world.first_day);
+  // The days counted: [first, last] after the warm-up.
+  const int warm_up = std::min(std::max(world.scenario.warm_up_days, 0), m.days());
+  const int first_index = std::max(warm_up, first - world.first_day);
   const int end_index = std::min(m.days(), last - world.first_day + 1);
   for (int d = first_index; d < end_index; ++d) {
     const unsigned month = month_index(world.first_day + d);
@@ -72,8 +74,12 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
         k.produced += m.at(Measure::Produced, d, a, group, Product::RedCells);
         k.outdated += m.at(Measure::Outdated, d, a, group, Product::RedCells);
         stock_sum += static_cast<double>(m.at(Measure::OnHand, d, a, group, Product::RedCells));
-        for (std::size_t p = 0; p < kProductCount; ++p) issued_all += m.at(Measure::Issued, d, a, group, product_at(p));
+        for (std::size_t p = 0; p < kProductCount; ++p) {
+          issued_all += m.at(Measure::Issued, d, a, group, product_at(p));
+          age_days_all += m.at(Measure::IssuedAgeDays, d, a, group, product_at(p));
+        }
       }
+      k.cost += m.cost(d, a);
     }
     k.shortage_units += short_today;
     k.shortage_days += short_today > 0;
@@ -85,7 +91,7 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
     for (const SessionDay& s : sessions) {
       const DriveRecord& r = result.drives[static_cast<std::size_t>(s.drive)];
       if (!in[static_cast<std::size_t>(world.leaves[static_cast<std::size_t>(s.leaf)].area)] || r.sessions == 0) continue;
-      if (s.day < first || s.day > last) continue;
+      if (s.day < world.first_day + first_index || s.day > last) continue;
       drive_in[static_cast<std::size_t>(s.drive)] = true;
       target_by_month[month_index(s.day)] += static_cast<double>(r.target_units) / r.sessions;
     }
@@ -104,8 +110,8 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
   k.p90_wait_minutes = queues.p90_wait_minutes();
   k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
   k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
-  k.mean_age_at_issue_days =
-      root < 0 && whole_run && issued_all > 0 ? result.issued_age_days_sum / static_cast<double>(issued_all) : 0.0;
+  k.mean_age_at_issue_days = issued_all > 0 ? static_cast<double>(age_days_all) / static_cast<double>(issued_all) : 0.0;
+  k.cost_per_day = end_index > first_index ? k.cost / (end_index - first_index) : 0.0;
   k.days_of_supply = k.issued > 0 ? stock_sum / static_cast<double>(k.issued) : 0.0;
   return k;
 }

@@ -22,8 +22,10 @@ struct Kpis {
   std::int64_t outdated = 0;            // red cells
   double fill_rate = 0;                 // issued / requested, red cells
   double outdate_rate = 0;              // outdated / produced, red cells
-  double mean_age_at_issue_days = 0;    // all products
+  double mean_age_at_issue_days = 0;    // all products: sum of ages at issue / units issued
   double days_of_supply = 0;            // mean red-cell stock / mean daily red-cell issues
+  double cost = 0;                      // sum of the daily cost (SiteCosts; revenue subtracted)
+  double cost_per_day = 0;
   std::array<std::int64_t, 12> collected_by_month{};
   std::array<std::int64_t, 12> target_by_month{};
   // Sessions with resources (queues) only; the waits are NaN where there are none.

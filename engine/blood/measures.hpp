@@ -26,11 +26,19 @@ enum class Measure : std::uint8_t {
   Ordered,      // units ordered by hospitals and centres
   OnHand,       // stock at the end of the day
   InTransit,    // units shipped by sites of this area and not yet arrived at the end of the day
+  Received,     // units arrived by shipment from another site
+  Shipped,      // units sent by shipment to another site
+  IssuedAgeDays,  // sum over the units issued of their age (today - made), in days
 };
-inline constexpr std::size_t kMeasureCount = 10;
+inline constexpr std::size_t kMeasureCount = 13;
 inline constexpr std::array<std::string_view, kMeasureCount> kMeasureNames = {
     "produced", "requested", "issued", "substituted", "shortage",
-    "discarded", "outdated", "ordered", "on_hand", "in_transit"};
+    "discarded", "outdated", "ordered", "on_hand", "in_transit",
+    "received", "shipped", "issued_age_days"};
+// Flows and stocks are booked on the day of the evening stock count (23:00)
+// that first reflects them, so that for every area, group and product
+//   on_hand(d) = on_hand(d-1) + produced(d) - discarded(d) + received(d)
+//                - issued(d) - outdated(d) - shipped(d).
 
 // A dense day x area x group x product array for each measure, plus donations
 // collected per day x area x group.
@@ -40,7 +48,8 @@ class DailyMeasures {
   DailyMeasures(int days, int areas)
       : days_(days), areas_(areas),
         cells_(static_cast<std::size_t>(days) * areas * kGroupCount * kProductCount * kMeasureCount),
-        collected_(static_cast<std::size_t>(days) * areas * kGroupCount) {}
+        collected_(static_cast<std::size_t>(days) * areas * kGroupCount),
+        cost_(static_cast<std::size_t>(days) * areas) {}
 
   std::int64_t& at(Measure m, int day, int area, BloodGroup g, Product p) {
     return cells_[cell(m, day, area, g, p)];
@@ -54,6 +63,9 @@ class DailyMeasures {
   std::int64_t collected(int day, int area, BloodGroup g) const {
     return collected_[(static_cast<std::size_t>(day) * areas_ + area) * kGroupCount + index(g)];
   }
+  // Money: the day's cost of the sites of an area (SiteCosts), revenue subtracted.
+  double& cost(int day, int area) { return cost_[static_cast<std::size_t>(day) * areas_ + area]; }
+  double cost(int day, int area) const { return cost_[static_cast<std::size_t>(day) * areas_ + area]; }
   // Adds `part`, whose area r is this one's area rows[r].
   void add_rows(const DailyMeasures& part, const std::vector<int>& rows) {
     constexpr std::size_t kCell = kGroupCount * kProductCount;
@@ -72,6 +84,7 @@ class DailyMeasures {
           collected_[(static_cast<std::size_t>(d) * areas_ + rows[r]) * kGroupCount + g] +=
               part.collected_[(static_cast<std::size_t>(d) * part.areas_ + r) * kGroupCount + g];
         }
+        cost_[static_cast<std::size_t>(d) * areas_ + rows[r]] += part.cost_[static_cast<std::size_t>(d) * part.areas_ + r];
       }
     }
   }
@@ -81,6 +94,7 @@ class DailyMeasures {
   // Raw layout for writers: [measure][day][area][group][product] and [day][area][group].
   const std::vector<std::int64_t>& cells() const noexcept { return cells_; }
   const std::vector<std::int64_t>& collected_cells() const noexcept { return collected_; }
+  const std::vector<double>& cost_cells() const noexcept { return cost_; }  // [day][area]
 
  private:
   std::size_t cell(Measure m, int day, int area, BloodGroup g, Product p) const {
@@ -91,6 +105,7 @@ class DailyMeasures {
   int areas_ = 0;
   std::vector<std::int64_t> cells_;
   std::vector<std::int64_t> collected_;
+  std::vector<double> cost_;
 };
 
 // One named drive (or recurring series) in one leaf area, over the run.

@@ -77,6 +77,16 @@ std::int64_t& BloodModel::measure(State& state, Measure m, DayNumber day, int ar
                            product_of(kind));
 }
 
+void BloodModel::book(State& state, Measure m, DayNumber day, int area, std::size_t kind, std::int64_t units) const {
+  if (units == 0 || day - world_->first_day >= world_->days) return;
+  measure(state, m, day, area, kind) += units;
+}
+
+void BloodModel::charge(State& state, DayNumber day, int area, double amount) const {
+  if (amount == 0 || day - world_->first_day >= world_->days) return;
+  state.measures.cost(day - world_->first_day, (*state.area_row)[static_cast<std::size_t>(area)]) += amount;
+}
+
 void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
   const World& w = *world_;
   if (ctx.self() == w.coordinator_lp) {
@@ -87,10 +97,11 @@ void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
   const kernel::Tick since_midnight = ctx.now() % kTicksPerDay;
   switch (event.kind) {
     case Event::Kind::Morning:
-      expire(state, ctx.self(), day);
+      outdate(state, ctx.self(), day, day);  // only units that arrived after yesterday's count
       procure_bags(state, ctx.self(), day);
       finish_testing(state, day);
       hold_sessions(ctx, state, day);
+      review(ctx, state, day, ReviewTime::Morning);
       ctx.schedule(kDemand - since_midnight, phase(Event::Kind::Demand));
       break;
     case Event::Kind::Demand:
@@ -98,7 +109,8 @@ void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
       ctx.schedule(kReview - since_midnight, phase(Event::Kind::Review));
       break;
     case Event::Kind::Review:
-      review(ctx, state, day);
+      outdate(state, ctx.self(), day, day + 1);
+      review(ctx, state, day, ReviewTime::Evening);
       ctx.schedule(kEvening - since_midnight, phase(Event::Kind::Evening));
       break;
     case Event::Kind::Evening:
@@ -131,15 +143,21 @@ void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
 
 // ---- morning: expiry, testing, sessions --------------------------------------
 
-void BloodModel::expire(State& state, kernel::LpId lp, DayNumber day) const {
+// A unit whose last usable day is d leaves the stock after the demand of day d
+// and is booked as outdated on day d (on the next day only if it arrived after
+// day d's evening count).
+void BloodModel::outdate(State& state, kernel::LpId lp, DayNumber day, DayNumber usable_from) const {
   const World& w = *world_;
+  const DayNumber booked = booking_day(state, day);
   for (int s : w.lp_sites[lp]) {
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
     for (std::size_t p = 0; p < kProductCount; ++p) {
-      const GroupCounts outdated = stock.remove_expired(product_at(p), day);
+      const GroupCounts outdated = stock.remove_expired(product_at(p), usable_from);
       for (std::size_t g = 0; g < kGroupCount; ++g) {
-        if (outdated[g] != 0) measure(state, Measure::Outdated, day, site.area, p * kGroupCount + g) += outdated[g];
+        if (outdated[g] == 0) continue;
+        book(state, Measure::Outdated, booked, site.area, p * kGroupCount + g, outdated[g]);
+        charge(state, booked, site.area, site.costs.per_unit_outdated * static_cast<double>(outdated[g]));
       }
     }
   }
@@ -427,10 +445,11 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
     const IssueOutcome out = hs.stock.issue(p, patient, units, sc.policy.issue, sc.policy.substitution, day);
     for (std::size_t g = 0; g < kGroupCount; ++g) {
       const std::size_t kind = index(p) * kGroupCount + g;
-      if (out.issued_by_unit_group[g] != 0) measure(state, Measure::Issued, day, site.area, kind) += out.issued_by_unit_group[g];
-      if (out.substituted_by_unit_group[g] != 0)
-        measure(state, Measure::Substituted, day, site.area, kind) += out.substituted_by_unit_group[g];
+      book(state, Measure::Issued, day, site.area, kind, out.issued_by_unit_group[g]);
+      book(state, Measure::Substituted, day, site.area, kind, out.substituted_by_unit_group[g]);
+      book(state, Measure::IssuedAgeDays, day, site.area, kind, out.age_days_by_unit_group[g]);
     }
+    charge(state, day, site.area, -site.costs.revenue_per_unit_issued * static_cast<double>(out.issued));
     state.issued_age_days_sum += static_cast<double>(out.age_days_sum);
     return out.issued;
   };
@@ -470,45 +489,70 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
           }
         }
       }
-      if (lost > 0) measure(state, Measure::Shortage, day, site.area, kind) += lost;
+      if (lost > 0) {
+        measure(state, Measure::Shortage, day, site.area, kind) += lost;
+        charge(state, day, site.area, site.costs.per_unit_short * static_cast<double>(lost));
+      }
     }
   }
 }
 
 // ---- evening review: orders and surplus ---------------------------------------------
 
-void BloodModel::review(Ctx& ctx, State& state, DayNumber day) const {
+// What a site orders of each kind: its standing order, or by its policy from
+// its inventory position, which counts only the stock still usable at the
+// next demand (`next_demand`) plus what is on order.
+StockCounts BloodModel::order_quantities(const State& state, const Site& site, DayNumber next_demand) const {
+  const Scenario& sc = world_->scenario;
+  const SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
+  StockCounts order{};
+  for (std::size_t k = 0; k < kStockKinds; ++k) {
+    const Product p = product_of(k);
+    const std::int64_t position = ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k];
+    const std::int64_t S = site.order_up_to_units[index(p)];
+    const std::int64_t standing = site.standing_order_units[index(p)];
+    const double share = sc.demand.group_shares[k % kGroupCount];
+    if (standing > 0) {
+      order[k] = std::llround(static_cast<double>(standing) * share);
+    } else if (S > 0) {  // textbook rules in units, split by the patients' group shares
+      const auto S_k = static_cast<std::int64_t>(std::llround(static_cast<double>(S) * share));
+      if (site.order_policy == OrderPolicy::WasteConscious) {
+        // Hendrix et al. (2019): replace too what will outdate unused.
+        const std::int64_t mu = std::llround(site.demand_per_day[index(p)] * share);
+        const std::int64_t oldest = ss.stock.expiring_on(p, group_of(k), next_demand);
+        order[k] = position < S_k ? S_k - position + std::max<std::int64_t>(oldest - mu, 0) : 0;
+      } else {
+        const auto s_k = static_cast<std::int64_t>(std::llround(static_cast<double>(site.reorder_point_units[index(p)]) * share));
+        order[k] = position <= s_k ? std::max<std::int64_t>(0, S_k - position) : 0;
+      }
+    } else if (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply)) {
+      const auto target = static_cast<std::int64_t>(std::ceil(site.order_up_to_days * site.usage_per_day[k] - 1e-9));
+      order[k] = std::max<std::int64_t>(0, target - position);
+    }
+  }
+  return order;
+}
+
+void BloodModel::review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) const {
   const World& w = *world_;
   const Scenario& sc = w.scenario;
+  const DayNumber next_demand = when == ReviewTime::Morning ? day : day + 1;
   // Hospitals first: they draw on their centre's stock before it reorders.
   for (int pass = 0; pass < 2; ++pass) {
     for (int s : w.lp_sites[ctx.self()]) {
       const Site& site = w.sites[static_cast<std::size_t>(s)];
       if ((pass == 0) != (site.kind == SiteKind::Hospital)) continue;
+      const ReviewTime reviews = site.kind == SiteKind::Hospital ? site.review : ReviewTime::Evening;
+      if (reviews != when) continue;
       SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
-      StockCounts order{};
+      const StockCounts order = order_quantities(state, site, next_demand);
       bool any = false;
       for (std::size_t k = 0; k < kStockKinds; ++k) {
-        const Product p = product_of(k);
-        const std::int64_t position = ss.stock.on_hand(p, group_of(k)) + ss.on_order[k];
-        const std::int64_t S = site.order_up_to_units[index(p)];
-        const std::int64_t standing = site.standing_order_units[index(p)];
-        if (standing > 0) {
-          order[k] = std::llround(static_cast<double>(standing) * sc.demand.group_shares[k % kGroupCount]);
-        } else if (S > 0) {  // textbook (s, S), split by the patients' group shares
-          const double share = sc.demand.group_shares[k % kGroupCount];
-          const auto s_k = static_cast<std::int64_t>(std::llround(static_cast<double>(site.reorder_point_units[index(p)]) * share));
-          const auto S_k = static_cast<std::int64_t>(std::llround(static_cast<double>(S) * share));
-          order[k] = position <= s_k ? std::max<std::int64_t>(0, S_k - position) : 0;
-        } else if (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply)) {
-          const auto target = static_cast<std::int64_t>(std::ceil(site.order_up_to_days * site.usage_per_day[k] - 1e-9));
-          order[k] = std::max<std::int64_t>(0, target - position);
-        }
-        if (order[k] > 0) {
-          any = true;
-          ss.on_order[k] += order[k];
-          measure(state, Measure::Ordered, day, site.area, k) += order[k];
-        }
+        if (order[k] <= 0) continue;
+        any = true;
+        ss.on_order[k] += order[k];
+        measure(state, Measure::Ordered, day, site.area, k) += order[k];
+        charge(state, day, site.area, site.costs.per_unit_ordered * static_cast<double>(order[k]));
       }
       if (site.kind == SiteKind::Hospital) {
         if (!any) continue;
@@ -591,7 +635,11 @@ std::int64_t BloodModel::ship(Ctx& ctx, State& state, int from, int to, const St
       shipment.lines.push_back(ShipmentLine{product_of(k), group_of(k), b});
       sent += b.units;
     }
-    if (sent > 0) state.in_transit.push_back(InTransit{arrival, from, sent, k});
+    if (sent > 0) {
+      state.in_transit.push_back(InTransit{arrival, from, sent, k});
+      book(state, Measure::Shipped, booking_day(state, static_cast<DayNumber>(w.first_day + ctx.now() / kTicksPerDay)),
+           source.area, k, sent);
+    }
     total += sent;
   }
   const bool answers_an_order = std::any_of(answers.begin(), answers.end(), [](std::int64_t q) { return q > 0; });
@@ -603,11 +651,11 @@ std::int64_t BloodModel::ship(Ctx& ctx, State& state, int from, int to, const St
 void BloodModel::receive(State& state, const Event& shipment, DayNumber day) const {
   const Site& site = world_->sites[static_cast<std::size_t>(shipment.site)];
   SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
+  const DayNumber booked = booking_day(state, day);
   for (const ShipmentLine& line : shipment.lines) {
     ss.stock.add(line.product, line.group, line.batch);
-    if (shipment.produced_on_arrival) {
-      measure(state, Measure::Produced, day, site.area, stock_index(line.product, line.group)) += line.batch.units;
-    }
+    book(state, shipment.produced_on_arrival ? Measure::Produced : Measure::Received, booked, site.area,
+         stock_index(line.product, line.group), line.batch.units);
   }
   for (std::size_t k = 0; k < kStockKinds; ++k) ss.on_order[k] = std::max<std::int64_t>(0, ss.on_order[k] - shipment.quantities[k]);
 }
@@ -618,14 +666,18 @@ void BloodModel::evening(Ctx& ctx, State& state, DayNumber day) const {
   const World& w = *world_;
   const AppealSpec& appeals = w.scenario.appeals;
   const auto& sites = w.lp_sites[ctx.self()];
+  outdate(state, ctx.self(), day, day + 1);  // units that arrived since the review
   for (int s : sites) {
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     const Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
     for (std::size_t k = 0; k < kStockKinds; ++k) {
       const std::int64_t units = stock.on_hand(product_of(k), group_of(k));
-      if (units != 0) measure(state, Measure::OnHand, day, site.area, k) += units;
+      if (units == 0) continue;
+      measure(state, Measure::OnHand, day, site.area, k) += units;
+      charge(state, day, site.area, site.costs.per_unit_day_held * static_cast<double>(units));  // carried into tomorrow
     }
   }
+  state.counted_through = day;
   std::erase_if(state.in_transit, [&](const InTransit& t) { return t.arrival <= ctx.now(); });
   for (const InTransit& t : state.in_transit) {
     measure(state, Measure::InTransit, day, w.sites[static_cast<std::size_t>(t.from)].area, t.kind) += t.units;

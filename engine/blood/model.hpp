@@ -3,10 +3,16 @@
 //
 // One LP per blood centre: the centre, the hospital banks it supplies and the
 // donor areas whose collections it receives. Each LP runs a daily cycle
-//   06:00 morning  — expire stock, finish testing, hold today's sessions
+//   05:00          — external suppliers' deliveries are on the shelf
+//   06:00 morning  — finish testing, hold today's sessions; hospitals with a
+//                    morning review reorder (before the day's demand)
 //   12:00 demand   — hospitals request, issue (with substitution), shortages
-//   18:00 review   — hospitals reorder from their centre, centres from their hub
-//   23:00 evening  — record stock, check for emergency appeals
+//   18:00 review   — units whose last usable day is today are outdated; then
+//                    hospitals reorder from their centre, centres from their hub,
+//                    counting only stock usable at the next demand
+//   23:00 evening  — outdate late arrivals, record stock, check for appeals
+// (docs/scenario-format.md, "A day"). Flows are booked on the day whose
+// evening count first reflects them (LpState::counted_through).
 // and exchanges orders and shipments with its hub, which take at least the
 // network's shortest cross-LP travel time: the kernel's lookahead.
 //
@@ -61,6 +67,9 @@ struct Site {
   std::array<std::int64_t, kProductCount> reorder_point_units{};
   std::array<std::int64_t, kProductCount> order_up_to_units{};
   std::array<std::int64_t, kProductCount> standing_order_units{};
+  OrderPolicy order_policy = OrderPolicy::ReorderPoint;
+  ReviewTime review = ReviewTime::Evening;  // hospitals; centres review in the evening
+  SiteCosts costs{};
   std::uint64_t stream = 0;       // random stream id (from the name: common random numbers)
   int local = 0;                 // index among its LP's sites
   // Blood bags (centres): no constraint when initial_bags < 0.
@@ -242,6 +251,7 @@ struct LpState {
   std::deque<TestingBatch> testing;
   std::vector<InTransit> in_transit;
   std::size_t next_session = 0;
+  DayNumber counted_through = -1'000'000;  // the last day whose evening stock count is done
   DailyMeasures measures;                  // rows = World::lp_areas of this LP (merged after the run)
   const std::vector<int>* area_row = nullptr;  // World::lp_area_row of this LP
   std::vector<std::pair<int, DriveRecord>> drives;  // global drive index -> counts
@@ -265,7 +275,9 @@ class BloodModel {
 
  private:
   using Ctx = kernel::Context<BloodModel>;
-  void expire(State& state, kernel::LpId lp, DayNumber day) const;
+  // Removes units no longer usable on `usable_from` from every site of the LP,
+  // booking them as outdated.
+  void outdate(State& state, kernel::LpId lp, DayNumber day, DayNumber usable_from) const;
   void finish_testing(State& state, DayNumber day) const;
   void hold_sessions(Ctx& ctx, State& state, DayNumber day) const;
   // Queued sessions (blood/drive_queue.hpp).
@@ -277,7 +289,8 @@ class BloodModel {
   void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;
   void demand(State& state, kernel::LpId lp, DayNumber day) const;
   void serve_hospital(State& state, const Site& site, DayNumber day) const;
-  void review(Ctx& ctx, State& state, DayNumber day) const;
+  void review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) const;
+  StockCounts order_quantities(const State& state, const Site& site, DayNumber next_demand) const;
   void evening(Ctx& ctx, State& state, DayNumber day) const;
   void fill_order(Ctx& ctx, State& state, const Event& order) const;
   void receive(State& state, const Event& shipment, DayNumber day) const;
@@ -297,6 +310,13 @@ class BloodModel {
   void plan_transfers(Ctx& ctx, CoordinatorState& coordinator) const;
   double appeal_factor(const State& state, const Site& centre, DayNumber day, double peak) const;
   std::int64_t& measure(State& state, Measure m, DayNumber day, int area, std::size_t kind) const;
+  // The day whose evening count first reflects what happens now on `day`.
+  static DayNumber booking_day(const State& state, DayNumber day) noexcept {
+    return day <= state.counted_through ? day + 1 : day;
+  }
+  // Adds to a measure booked on `day`, unless that day is past the run.
+  void book(State& state, Measure m, DayNumber day, int area, std::size_t kind, std::int64_t units) const;
+  void charge(State& state, DayNumber day, int area, double amount) const;
 
   std::shared_ptr<const World> world_;
 };

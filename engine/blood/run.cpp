@@ -41,6 +41,38 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
   return result;
 }
 
+namespace {
+
+// Every area's stock, day by day, product by group:
+//   on_hand(d) = on_hand(d-1) + produced - discarded + received - issued - outdated - shipped.
+void check_area_flows(const RunResult& result, std::vector<std::string>& problems) {
+  const DailyMeasures& m = result.measures;
+  const World& world = *result.world;
+  for (int a = 0; a < m.areas(); ++a) {
+    for (std::size_t p = 0; p < kProductCount; ++p) {
+      for (std::size_t g = 0; g < kGroupCount; ++g) {
+        const Product product = product_at(p);
+        const BloodGroup group = group_at(g);
+        std::int64_t before = result.initial_stock[(static_cast<std::size_t>(a) * kGroupCount + g) * kProductCount + p];
+        for (int d = 0; d < m.days(); ++d) {
+          const auto at = [&](Measure x) { return m.at(x, d, a, group, product); };
+          const std::int64_t expected = before + at(Measure::Produced) - at(Measure::Discarded) + at(Measure::Received) -
+                                        at(Measure::Issued) - at(Measure::Outdated) - at(Measure::Shipped);
+          if (expected != at(Measure::OnHand)) {
+            problems.push_back(world.area_names[static_cast<std::size_t>(a)] + " " + std::string(kProductNames[p]) + " " +
+                               std::string(kGroupLabels[g]) + " day " + std::to_string(d) + ": on hand " +
+                               std::to_string(at(Measure::OnHand)) + " != yesterday + in - out = " + std::to_string(expected));
+            break;
+          }
+          before = at(Measure::OnHand);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> check_conservation(const RunResult& result) {
   const DailyMeasures& m = result.measures;
   std::vector<std::string> problems;
@@ -68,6 +100,7 @@ std::vector<std::string> check_conservation(const RunResult& result) {
       }
     }
   }
+  check_area_flows(result, problems);
   return problems;
 }
 

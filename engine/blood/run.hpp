@@ -34,7 +34,9 @@ struct RunResult {
 RunResult run(std::shared_ptr<const World> world, const RunOptions& options);
 
 // The stock books, per product and group, overall and day by day:
-//   initial + produced = issued + outdated + discarded + on hand + in transit.
+//   initial + produced = issued + outdated + discarded + on hand + in transit;
+// and for every area, day, product and group:
+//   on_hand(d) = on_hand(d-1) + produced - discarded + received - issued - outdated - shipped.
 // Returns a description of every place they do not balance (empty: balanced).
 std::vector<std::string> check_conservation(const RunResult& result);
 

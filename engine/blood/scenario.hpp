@@ -28,6 +28,30 @@ struct AreaSpec {
   double engagement = 1.0;            // multiplies every response probability (local culture, organisation)
 };
 
+// Optional money per site, in any one currency (only differences matter):
+// what a day at the site costs. Holding is charged on the units carried into
+// the next day (on hand at the end of the day, after outdating).
+struct SiteCosts {
+  double per_unit_ordered = 0;
+  double per_unit_day_held = 0;
+  double per_unit_short = 0;        // hospitals: requests lost unmet
+  double per_unit_outdated = 0;
+  double revenue_per_unit_issued = 0;  // hospitals: subtracted from the cost
+};
+
+// How a hospital reorders a product with order_up_to_units S > 0, from its
+// inventory position x (usable stock on hand + on order):
+//   ReorderPoint:  if x <= s (reorder_point_units), order S - x.
+//   WasteConscious (Hendrix et al. 2019): if x < S, order
+//     S - x + max(x_oldest - mu, 0), where x_oldest is the stock whose last
+//     usable day is the next demand day and mu the mean daily demand rounded
+//     to an integer; else nothing.
+enum class OrderPolicy : std::uint8_t { ReorderPoint, WasteConscious };
+
+// When a hospital reviews its stock and orders: in the evening after the
+// day's demand (and outdating), or in the morning before the day's demand.
+enum class ReviewTime : std::uint8_t { Evening, Morning };
+
 // A blood centre: a regional hub (no `hub`) or a provincial centre supplied by its hub.
 struct CentreSpec {
   std::string name;
@@ -44,6 +68,7 @@ struct CentreSpec {
   std::int64_t bag_reorder_point = 0;       // order when bags in stock + on order fall to this
   std::int64_t bag_order_quantity = 0;      // bags per procurement order
   int bag_procurement_delay_days = 30;      // from ordering to delivery
+  SiteCosts costs{};
 };
 
 // A hospital blood bank. Requests come from the population it serves.
@@ -60,9 +85,16 @@ struct HospitalSpec {
   // Standing order in units per day per product: delivered every day whatever
   // the stock (used instead of reordering for the products where it is > 0).
   std::array<std::int64_t, kProductCount> standing_order_units{};
+  OrderPolicy order_policy = OrderPolicy::ReorderPoint;
+  ReviewTime review = ReviewTime::Evening;
   double initial_stock_days = 3.0;
-  // When centre == "external": an order placed at the day-t review is on the shelf for day t + lead time.
+  // When centre == "external": an order placed at the review of day t is on
+  // the shelf (at 05:00) from day t + lead time, before that day's demand.
+  // With review = Morning this is the textbook lead time L (ordered at the
+  // start of period t, usable from t + L); with the evening review, the order
+  // follows day t's demand, so lead time 1 is the textbook L = 0.
   std::int64_t external_lead_time_days = 1;
+  SiteCosts costs{};
 };
 
 // A road (or air) link between two sites (centres or hospitals), both ways.
@@ -196,6 +228,7 @@ struct Scenario {
   DayNumber start = 0;              // first simulated day
   DayNumber end = 0;                // last simulated day (inclusive)
   std::uint64_t seed = 1;
+  int warm_up_days = 0;             // simulated and recorded, but left out of the KPIs
   std::vector<AreaSpec> areas;
   std::vector<CentreSpec> centres;
   std::vector<HospitalSpec> hospitals;

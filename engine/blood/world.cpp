@@ -88,6 +88,7 @@ class WorldBuilder {
       s.bag_reorder_point = c.bag_reorder_point;
       s.bag_order_quantity = c.bag_order_quantity;
       s.bag_procurement_delay_days = c.bag_procurement_delay_days;
+      s.costs = c.costs;
       s.stream = name_stream("centre", c.name);
       add_site(std::move(s));
     }
@@ -110,6 +111,9 @@ class WorldBuilder {
       s.reorder_point_units = h.reorder_point_units;
       s.order_up_to_units = h.order_up_to_units;
       s.standing_order_units = h.standing_order_units;
+      s.order_policy = h.order_policy;
+      s.review = h.review;
+      s.costs = h.costs;
       s.stream = name_stream("hospital", h.name);
       add_site(std::move(s));
     }

@@ -264,8 +264,7 @@ void print_summary_text(std::FILE* out, const experiments::Summary& summary) {
   print_national(out, summary);
   print_regions(out, summary);
   std::fprintf(out,
-               "(fill, shortage, outdate and days of supply are for red cells; mean_age_at_issue_days and appeals "
-               "are tracked nationally only)\n");
+               "(fill, shortage, outdate and days of supply are for red cells; appeals are tracked nationally only)\n");
 }
 
 std::string run_json(const ScenarioLabel& scenario, const ExperimentInfo& info, const experiments::ReplicationSet& set,

@@ -77,8 +77,7 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
   const auto tops = blood::top_areas(world);
   if (tops.size() > 1) {
     for (int area : tops) {
-      Kpis k = blood::compute_kpis(result, area);
-      k.mean_age_at_issue_days = 0;  // tracked nationally only
+      const Kpis k = blood::compute_kpis(result, area);
       print_kpi_row(out, "  " + world.area_names[static_cast<std::size_t>(area)], k);
     }
   }
@@ -94,6 +93,7 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
   }
   std::fprintf(out, "\nappeals: %lld\n", static_cast<long long>(result.appeals));
   print_queued_drives(out, result);
+  if (national.cost != 0) std::fprintf(out, "cost: %.3f per day (revenue subtracted)\n", national.cost_per_day);
 }
 
 }  // namespace giotmau::cli

@@ -20,6 +20,7 @@ KpiValues common_values(const blood::Kpis& k) {
   v[index(Kpi::Balked)] = static_cast<double>(k.balked);
   v[index(Kpi::MeanWait)] = k.mean_wait_minutes;
   v[index(Kpi::P90Wait)] = k.p90_wait_minutes;
+  v[index(Kpi::CostPerDay)] = k.cost_per_day;
   return v;
 }
 

@@ -24,8 +24,9 @@ enum class Kpi : std::uint8_t {
   Balked,
   MeanWait,
   P90Wait,
+  CostPerDay,
 };
-inline constexpr std::size_t kKpiCount = 13;
+inline constexpr std::size_t kKpiCount = 14;
 
 struct KpiInfo {
   Kpi kpi;
@@ -40,7 +41,7 @@ inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
     {Kpi::ShortageUnits, "shortage_units", "red-cell requests lost", false, 1},
     {Kpi::ShortageDays, "shortage_days", "days with any red-cell shortage", false, 1},
     {Kpi::OutdateRate, "outdate_rate", "red cells outdated / produced", false, 4},
-    {Kpi::MeanAgeAtIssue, "mean_age_at_issue_days", "mean age at issue, all products (days)", true, 2},
+    {Kpi::MeanAgeAtIssue, "mean_age_at_issue_days", "mean age at issue, all products (days)", false, 2},
     {Kpi::DaysOfSupply, "days_of_supply", "mean red-cell stock / mean daily red-cell issues", false, 2},
     {Kpi::Collected, "collected", "whole-blood donations", false, 1},
     {Kpi::Target, "target", "the sessions' targets", false, 1},
@@ -49,6 +50,7 @@ inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
     {Kpi::Balked, "balked", "donors who left a queued session without donating", false, 1},
     {Kpi::MeanWait, "mean_wait_minutes", "mean queueing time per arrival at queued sessions (minutes)", false, 1},
     {Kpi::P90Wait, "p90_wait_minutes", "90th percentile of queueing time at queued sessions (minutes)", false, 1},
+    {Kpi::CostPerDay, "cost_per_day", "mean daily cost of the sites' cost keys, revenue subtracted", false, 3},
 }};
 
 constexpr std::size_t index(Kpi k) noexcept { return static_cast<std::size_t>(k); }

@@ -615,9 +615,33 @@ const Schema<AreaSpec>& area_schema() {
   return schema;
 }
 
+// A site's optional cost keys (blood::SiteCosts), for any spec with `costs`.
+template <class T>
+Field<T> cost(std::string_view key, double blood::SiteCosts::*member) {
+  return {key, "a number", [member](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            if (const auto x = get_number(n, path, {0, 1e12}, issues)) out.costs.*member = *x;
+          }};
+}
+
+template <class T>
+void add_cost_fields(Schema<T>& schema) {
+  using C = blood::SiteCosts;
+  schema.push_back(cost<T>("cost_per_unit_ordered", &C::per_unit_ordered));
+  schema.push_back(cost<T>("cost_per_unit_day_held", &C::per_unit_day_held));
+  schema.push_back(cost<T>("cost_per_unit_short", &C::per_unit_short));
+  schema.push_back(cost<T>("cost_per_unit_outdated", &C::per_unit_outdated));
+  schema.push_back(cost<T>("revenue_per_unit_issued", &C::revenue_per_unit_issued));
+}
+
+template <class T>
+Schema<T> with_costs(Schema<T> schema) {
+  add_cost_fields(schema);
+  return schema;
+}
+
 const Schema<CentreSpec>& centre_schema() {
   using C = CentreSpec;
-  static const Schema<C> schema = {
+  static const Schema<C> schema = with_costs<C>({
       text("name", &C::name, Need::Required),
       text("area", &C::area, Need::Required),
       text("hub", &C::hub),
@@ -629,13 +653,15 @@ const Schema<CentreSpec>& centre_schema() {
       integer("bag_reorder_point", &C::bag_reorder_point, {0, kMaxUnits}),
       integer("bag_order_quantity", &C::bag_order_quantity, {0, kMaxUnits}),
       integer("bag_procurement_delay_days", &C::bag_procurement_delay_days, kDays),
-  };
+  });
   return schema;
 }
 
 const Schema<HospitalSpec>& hospital_schema() {
   using H = HospitalSpec;
-  static const Schema<H> schema = {
+  using O = blood::OrderPolicy;
+  using R = blood::ReviewTime;
+  static const Schema<H> schema = with_costs<H>({
       text("name", &H::name, Need::Required),
       text("area", &H::area, Need::Required),
       text("centre", &H::centre, Need::Required),
@@ -645,9 +671,11 @@ const Schema<HospitalSpec>& hospital_schema() {
       per_product("order_up_to_units", &H::order_up_to_units, {0, kMaxUnits}),
       per_product("standing_order_units", &H::standing_order_units, {0, kMaxUnits}),
       number("initial_stock_days", &H::initial_stock_days, kDays),
-      // An order placed at the day-t review is on the shelf on day t + lead time: at least 1.
+      choice<H, O>("order_policy", &H::order_policy, {{"reorder-point", O::ReorderPoint}, {"waste-conscious", O::WasteConscious}}),
+      choice<H, R>("review", &H::review, {{"evening", R::Evening}, {"morning", R::Morning}}),
+      // An order placed at the review of day t is on the shelf from day t + lead time: at least 1.
       integer("external_lead_time_days", &H::external_lead_time_days, {1, kMaxDays}),
-  };
+  });
   return schema;
 }
 
@@ -1064,6 +1092,7 @@ class ScenarioReader {
         date("start", &S::start, Need::Required),
         date("end", &S::end, Need::Required),
         integer("seed", &S::seed, {0, kUnbounded}),
+        integer("warm_up_days", &S::warm_up_days, {0, kMaxDays}),
         number("local_travel_minutes", &S::local_travel_minutes, {0, kMaxMinutes, true}),
         entries<S>("area", areas_, area_schema()),
         entries<S>("centre", centres_, centre_schema()),
@@ -1270,7 +1299,8 @@ class ScenarioReader {
     }
     const std::vector<bool> reach = centre_reach();
     for (std::size_t i = 0; i < areas_.size(); ++i) {
-      if (!has_child[i] && !reach[i]) {
+      // A leaf nobody lives in (a hospital's area in a textbook case) collects nothing.
+      if (!has_child[i] && !reach[i] && areas_[i].spec.population > 0) {
         issues_.at(areas_[i].table, areas_[i].path + ".centre",
                    "leaf area " + quote_name(areas_[i].spec.name) +
                        " reaches no centre; give it, or an area above it, a centre");
@@ -1384,6 +1414,12 @@ class ScenarioReader {
       check_area_ref(h, "area");
       const std::string* centre = reference(h, "centre");
       if (centre && *centre != kExternal) check_site_ref(h, "centre", false);
+      const auto& units = h.spec.order_up_to_units;
+      if (h.spec.order_policy == blood::OrderPolicy::WasteConscious &&
+          std::all_of(units.begin(), units.end(), [](std::int64_t S) { return S == 0; })) {
+        issues_.at(h.node("order_policy"), h.path + ".order_policy",
+                   "\"waste-conscious\" needs order_up_to_units (S > 0) for at least one product");
+      }
       for (std::size_t p = 0; p < blood::kProductCount; ++p) {
         const auto s = h.spec.reorder_point_units[p], big_s = h.spec.order_up_to_units[p];
         if (big_s > 0 && s > big_s) {

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "blood/kpi.hpp"
 #include "results/destination.hpp"
@@ -53,6 +54,9 @@ constexpr std::array<MeasureInfo, blood::kMeasureCount> kMeasureInfo = {{
     {"units ordered by hospitals and centres", false},
     {"stock at the end of the day", true},
     {"units shipped by sites of this area and not yet arrived at the end of the day", true},
+    {"units arrived by shipment from another site", false},
+    {"units sent by shipment to another site", false},
+    {"sum over the units issued of their age at issue in days (unit-days)", false},
 }};
 
 // ---------------------------------------------------------------- handles
@@ -496,7 +500,7 @@ struct KpiRow {
   std::int32_t shortage_days;
   double outdate_rate, mean_age_at_issue_days, days_of_supply;
   std::int64_t collected, target, appeals, balked;
-  double mean_wait_minutes, p90_wait_minutes;
+  double mean_wait_minutes, p90_wait_minutes, cost_per_day;
 };
 
 Compound kpi_row_type() {
@@ -514,7 +518,8 @@ Compound kpi_row_type() {
       .add("appeals", offsetof(KpiRow, appeals), H5T_NATIVE_INT64)
       .add("balked", offsetof(KpiRow, balked), H5T_NATIVE_INT64)
       .add("mean_wait_minutes", offsetof(KpiRow, mean_wait_minutes), H5T_NATIVE_DOUBLE)
-      .add("p90_wait_minutes", offsetof(KpiRow, p90_wait_minutes), H5T_NATIVE_DOUBLE);
+      .add("p90_wait_minutes", offsetof(KpiRow, p90_wait_minutes), H5T_NATIVE_DOUBLE)
+      .add("cost_per_day", offsetof(KpiRow, cost_per_day), H5T_NATIVE_DOUBLE);
   return type;
 }
 
@@ -522,7 +527,7 @@ KpiRow kpi_row(std::size_t index, const RunResult& r) {
   const blood::Kpis k = blood::compute_kpis(r);
   return {static_cast<std::int32_t>(index), r.seed, k.fill_rate, k.shortage_units, k.shortage_days,
           k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals,
-          k.balked, k.mean_wait_minutes, k.p90_wait_minutes};
+          k.balked, k.mean_wait_minutes, k.p90_wait_minutes, k.cost_per_day};
 }
 
 // ---------------------------------------------------------------- checks
@@ -570,7 +575,7 @@ struct ResultsWriter::State {
   std::vector<std::string> drive_first, drive_last;  // ISO dates per drive template
   std::unique_ptr<TemporaryFileGuard> guard;
   QuietHdf5Errors quiet;
-  Handle file, daily, seed, collected, initial_stock, drives, kpi;
+  Handle file, daily, seed, collected, cost, initial_stock, drives, kpi;
   std::array<Handle, blood::kMeasureCount> measures;
   bool committed = false;
 
@@ -639,6 +644,15 @@ void ResultsWriter::State::create(const ResultsMetadata& meta) {
              kMeasureInfo[m].stock ? "date: point" : "date: sum", kAllCoordinates);
   }
 
+  const std::array<hsize_t, 3> cost_dims{indices.size(), static_cast<hsize_t>(world->days),
+                                         world->area_names.size()};
+  const std::array<hsize_t, 3> cost_chunk{1, chunk_days, world->area_names.size()};
+  Handle cost_space = make_space(cost_dims);
+  cost = create_dataset(daily.get(), "cost", H5T_IEEE_F64LE, cost_space.get(), cost_chunk);
+  attach(cost.get(), {s.replication.get(), s.date.get(), s.area.get()});
+  describe(cost.get(), "1", "cost of the day at the sites of the area from their cost keys, revenue subtracted",
+           "date: sum", kAllCoordinates);
+
   const std::vector<hsize_t> stock_dims = daily_dims(false, true);
   const std::array<hsize_t, 4> stock_chunk{1, world->area_names.size(), blood::kGroupCount, blood::kProductCount};
   Handle stock_space = make_space(stock_dims);
@@ -680,6 +694,7 @@ void ResultsWriter::State::remove_temporary() noexcept {
   // Closing the file (strong close degree) closes whatever is open in it.
   seed = {};
   collected = {};
+  cost = {};
   initial_stock = {};
   drives = {};
   kpi = {};
@@ -737,6 +752,7 @@ void ResultsWriter::write(std::size_t index, const RunResult& result) {
     write_rows(s.measures[m].get(), H5T_NATIVE_INT64, slot, 1, result.measures.cells().data() + m * block,
                blood::kMeasureNames[m].data());
   }
+  write_rows(s.cost.get(), H5T_NATIVE_DOUBLE, slot, 1, result.measures.cost_cells().data(), "cost");
   write_rows(s.initial_stock.get(), H5T_NATIVE_INT64, slot, 1, result.initial_stock.data(), "initial_stock");
   write_rows(s.seed.get(), H5T_NATIVE_UINT64, slot, 1, &result.seed, "seed");
   std::vector<DriveCounts> counts;
@@ -759,6 +775,7 @@ void ResultsWriter::commit(const std::function<void(const fs::path& temporary)>&
     check(H5Fflush(s.file.get(), H5F_SCOPE_GLOBAL), "flushing " + s.path.string());
     s.seed = {};
     s.collected = {};
+    s.cost = {};
     s.initial_stock = {};
     s.drives = {};
     s.kpi = {};
@@ -926,6 +943,7 @@ void ResultsWriter::copy(const ResultsFileInfo& part) {
   for (std::size_t m = 0; m < blood::kMeasureCount; ++m) {
     variables.push_back({std::string(blood::kMeasureNames[m]), s.measures[m].get(), {}});
   }
+  variables.push_back({"cost", s.cost.get(), {}});
   variables.push_back({"initial_stock", s.initial_stock.get(), {}});
   for (Variable& v : variables) v.source = open_dataset(daily.get(), v.name);
 

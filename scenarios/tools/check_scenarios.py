@@ -28,7 +28,9 @@ GROUPS = ("O+", "O-", "A+", "A-", "B+", "B-", "AB+", "AB-")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # key -> kind; kinds: str, date, int, num, share, bool, list:N (numbers), table (special)
-TOP = {"name": "str", "extends": "str", "start": "date", "end": "date", "seed": "int",
+COSTS = {"cost_per_unit_ordered": "num", "cost_per_unit_day_held": "num", "cost_per_unit_short": "num",
+         "cost_per_unit_outdated": "num", "revenue_per_unit_issued": "num"}
+TOP = {"name": "str", "extends": "str", "start": "date", "end": "date", "seed": "int", "warm_up_days": "int",
        "local_travel_minutes": "num", "area": "array", "centre": "array", "hospital": "array",
        "link": "array", "session": "array", "campaign": "array", "appeals": "table", "season": "table",
        "turnout": "table", "initial_pool": "table", "processing": "table", "demand": "table",
@@ -36,10 +38,11 @@ TOP = {"name": "str", "extends": "str", "start": "date", "end": "date", "seed": 
 AREA = {"name": "str", "parent": "str", "population": "int", "centre": "str", "eligible_share": "share",
         "known_donor_share": "share", "student_share": "share", "engagement": "num", "remove": "bool"}
 CENTRE = {"name": "str", "area": "str", "hub": "str", "order_up_to_days": "num", "reserve_days": "num",
-          "initial_stock_days": "num", "remove": "bool"}
+          "initial_stock_days": "num", "remove": "bool", **COSTS}
 HOSPITAL = {"name": "str", "area": "str", "centre": "str", "population_served": "num",
             "order_up_to_days": "num", "reorder_point_units": "products", "order_up_to_units": "products",
-            "initial_stock_days": "num", "external_lead_time_days": "int", "remove": "bool"}
+            "initial_stock_days": "num", "external_lead_time_days": "int", "remove": "bool",
+            "standing_order_units": "products", "order_policy": "str", "review": "str", **COSTS}
 LINK = {"from": "str", "to": "str", "travel_minutes": "pos"}
 SESSION = {"name": "str", "area": "str", "organiser": "str", "date": "when", "weekdays": "weekdays",
            "from": "when", "to": "when", "capacity": "int", "capacity_per_100k": "num", "target_units": "int",

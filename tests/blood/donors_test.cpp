@@ -64,7 +64,6 @@ bool same_donors(const std::vector<Donor>& a, const std::vector<Donor>& b) {
   });
 }
 
-TEST(DonorPool, DonorStaysEightBytes) { EXPECT_EQ(sizeof(Donor), 8u); }
 
 TEST(DonorPool, InitialPoolFollowsItsShares) {
   RandomStream random(1, 1);

@@ -274,6 +274,27 @@ TEST(ScenarioTomlLoad, SupplyKeysReachTheSpecs) {
   EXPECT_DOUBLE_EQ(plasma.fixed_per_day, 3.5);
 }
 
+TEST(ScenarioTomlLoad, PolicyCostAndWarmUpKeysReachTheSpecs) {
+  std::string text = replaced("area = \"Ha Noi\"\n\n[[hospital]]",
+                              "area = \"Ha Noi\"\ncost_per_unit_day_held = 0.2\n\n[[hospital]]");
+  text.replace(text.find("order_up_to_units"), 0,
+               "order_policy = \"waste-conscious\"\nreview = \"morning\"\ncost_per_unit_ordered = 3\n"
+               "cost_per_unit_day_held = 1\ncost_per_unit_short = 5\ncost_per_unit_outdated = 7\n"
+               "revenue_per_unit_issued = 1.5\n");
+  text.replace(text.find("start ="), 0, "warm_up_days = 30\n");
+  const blood::Scenario s = load_scenario_text(text, "policy.toml").scenario;
+  EXPECT_EQ(s.warm_up_days, 30);
+  EXPECT_DOUBLE_EQ(s.centres[0].costs.per_unit_day_held, 0.2);
+  const blood::HospitalSpec& h = s.hospitals[0];
+  EXPECT_EQ(h.order_policy, blood::OrderPolicy::WasteConscious);
+  EXPECT_EQ(h.review, blood::ReviewTime::Morning);
+  EXPECT_DOUBLE_EQ(h.costs.per_unit_ordered, 3);
+  EXPECT_DOUBLE_EQ(h.costs.per_unit_day_held, 1);
+  EXPECT_DOUBLE_EQ(h.costs.per_unit_short, 5);
+  EXPECT_DOUBLE_EQ(h.costs.per_unit_outdated, 7);
+  EXPECT_DOUBLE_EQ(h.costs.revenue_per_unit_issued, 1.5);
+}
+
 TEST(ScenarioTomlLoad, FormatIssueMatchesTheDocumentedShape) {
   EXPECT_EQ(format_issue({"a.toml", 3, 7, "area[1].population", "expected an integer"}),
             "a.toml:3:7: area[1].population: expected an integer");
@@ -486,6 +507,12 @@ std::vector<BrokenCase> broken_cases() {
       {"negative", appended(area + "population = @-5\n"), "area[3].population", "expected an integer >= 0, got -5"},
       {"zero_lead_time", replaced("order_up_to_units = {", "external_lead_time_days = @0\norder_up_to_units = {"),
        "hospital[0].external_lead_time_days", "expected an integer >= 1, got 0"},
+      {"bad_order_policy", replaced("order_up_to_units = {", "order_policy = @\"clever\"\norder_up_to_units = {"),
+       "hospital[0].order_policy", "expected one of \"reorder-point\", \"waste-conscious\""},
+      {"bad_review", replaced("order_up_to_units = {", "review = @\"noon\"\norder_up_to_units = {"),
+       "hospital[0].review", "expected one of \"evening\", \"morning\""},
+      {"negative_cost", replaced("order_up_to_units = {", "cost_per_unit_short = @-1\norder_up_to_units = {"),
+       "hospital[0].cost_per_unit_short", "expected a number >= 0"},
       {"zero_travel_time", replaced("travel_minutes = 25", "travel_minutes = @0"), "link[0].travel_minutes",
        "expected a number > 0"},
       {"share_out_of_range", appended(area + "eligible_share = @1.5\n"), "area[3].eligible_share",

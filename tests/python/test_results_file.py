@@ -29,7 +29,7 @@ import giotmau_results as gr  # noqa: E402
 
 PROGRAM = None  # set from the command line
 MEASURES = ["produced", "requested", "issued", "substituted", "shortage", "discarded", "outdated", "ordered",
-            "on_hand", "in_transit"]
+            "on_hand", "in_transit", "received", "shipped", "issued_age_days"]
 GROUPS = ["O+", "O-", "A+", "A-", "B+", "B-", "AB+", "AB-"]
 PRODUCTS = ["red_cells", "platelets", "plasma"]
 AREAS = ["north", "hub-province", "hill-province", "coast-province"]
