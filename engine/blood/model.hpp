@@ -67,6 +67,10 @@ struct Site {
   std::int64_t bag_reorder_point = 0;
   std::int64_t bag_order_quantity = 0;
   int bag_procurement_delay_days = 0;
+  std::int64_t storage_red_cell_units = -1;  // centres: < 0 unlimited
+  // Centres: red cells used per day by the patients whose supply depends on
+  // its collections: its hospitals, and for a hub also the centres it supplies.
+  double red_cells_served_per_day = 0;
 };
 
 // A leaf area with a donor pool.
@@ -226,6 +230,8 @@ struct LpState {
   double issued_age_days_sum = 0;
   std::int64_t appeals = 0;
   std::int64_t sessions_short_of_bags = 0;  // sessions whose capacity bags cut
+  std::int64_t sessions_capped = 0;         // sessions whose capacity the collection rules cut
+  std::int64_t sessions_postponed = 0;      // sessions not held: no room below the intake cap or storage
   std::int64_t rebalanced_units = 0;        // units this LP's centres shipped on the coordinator's instructions
   CoordinatorState coordinator;
 };
@@ -244,6 +250,7 @@ class BloodModel {
   void expire(State& state, kernel::LpId lp, DayNumber day) const;
   void finish_testing(State& state, DayNumber day) const;
   void hold_sessions(State& state, kernel::LpId lp, DayNumber day) const;
+  RedCellPosition red_cell_position(const State& state, kernel::LpId lp, int centre) const;
   void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;
   void demand(State& state, kernel::LpId lp, DayNumber day) const;
   void serve_hospital(State& state, const Site& site, DayNumber day) const;

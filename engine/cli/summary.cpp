@@ -43,6 +43,10 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
                  static_cast<long long>(national.target_by_month[m]));
   }
   std::fprintf(out, "\nappeals: %lld\n", static_cast<long long>(result.appeals));
+  if (result.sessions_capped + result.sessions_postponed > 0) {
+    std::fprintf(out, "sessions capped by stock or storage: %lld; postponed: %lld\n",
+                 static_cast<long long>(result.sessions_capped), static_cast<long long>(result.sessions_postponed));
+  }
 }
 
 }  // namespace giotmau::cli
