@@ -209,18 +209,23 @@ void BloodModel::hold_sessions(State& state, kernel::LpId lp, DayNumber day) con
       }
       if (conditions.capacity == 0) continue;
     }
-    // Stock-responsive collection: no more donors than the stock has room for.
-    const RedCellPosition position = red_cell_position(state, lp, leaf.centre);
-    const std::int64_t room = intake_room(sc.collection, centre.storage_red_cell_units, position);
-    if (room != kNoIntakeLimit && (conditions.capacity <= 0 || room < conditions.capacity)) {
-      if (room == 0) {
-        ++state.sessions_postponed;
-        continue;
+    // Stock-responsive collection: no more donors than the stock has room for,
+    // more invitations while it is low (only looked at when a rule is on).
+    double invitations = s.invitations;
+    if (sc.collection.intake_cap_days > 0 || sc.collection.push_below_days > 0 || centre.storage_red_cell_units >= 0) {
+      const RedCellPosition position = red_cell_position(state, lp, leaf.centre);
+      const std::int64_t room = intake_room(sc.collection, centre.storage_red_cell_units, position);
+      if (room != kNoIntakeLimit && (conditions.capacity <= 0 || room < conditions.capacity)) {
+        if (room == 0) {
+          ++state.sessions_postponed;
+          continue;
+        }
+        conditions.capacity = room;
+        ++state.sessions_capped;
       }
-      conditions.capacity = room;
-      ++state.sessions_capped;
+      invitations *= invitation_factor(sc.collection, position);
     }
-    conditions.invitations = std::llround(s.invitations * invitation_factor(sc.collection, position));
+    conditions.invitations = std::llround(invitations);
     conditions.walk_in_mean = s.walk_in * recruitment;
     conditions.turnout_factor = turnout;
     conditions.student_presence = students;

@@ -4,6 +4,7 @@
 // One LP per blood centre: the centre, the hospital banks it supplies and the
 // donor areas whose collections it receives. Each LP runs a daily cycle
 //   06:00 morning  — expire stock, finish testing, hold today's sessions
+//                    (capped by the stock-responsive collection rules)
 //   12:00 demand   — hospitals request, issue (with substitution), shortages
 //   18:00 review   — hospitals reorder from their centre, centres from their hub
 //   23:00 evening  — record stock, check for emergency appeals
