@@ -53,7 +53,8 @@ Scenario generous_town(int days = 240) {
   Scenario s = testing::three_provinces(days);
   s.name = "generous-town";
   s.areas = {{.name = "province", .parent = "", .population = 0, .centre = "centre"},
-             {.name = "town", .parent = "province", .population = 300'000, .known_donor_share = 0.04,
+             {.name = "town", .parent = "province", .population = 300'000, .centre = "",
+              .known_donor_share = 0.04,
               .engagement = 1.5}};
   s.centres = {{.name = "centre", .area = "province", .hub = ""}};
   s.hospitals = {{.name = "hospital", .area = "town", .centre = "centre"}};
