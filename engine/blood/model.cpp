@@ -242,7 +242,23 @@ void BloodModel::hold_sessions(Ctx& ctx, State& state, DayNumber day) const {
       }
       if (conditions.capacity == 0) continue;
     }
-    conditions.invitations = std::llround(s.invitations);
+    // Stock-responsive collection: no more donors than the stock has room for,
+    // more invitations while it is low (only looked at when a rule is on).
+    double invitations = s.invitations;
+    if (sc.collection.intake_cap_days > 0 || sc.collection.push_below_days > 0 || centre.storage_red_cell_units >= 0) {
+      const RedCellPosition position = red_cell_position(state, lp, leaf.centre);
+      const std::int64_t room = intake_room(sc.collection, centre.storage_red_cell_units, position);
+      if (room != kNoIntakeLimit && (conditions.capacity <= 0 || room < conditions.capacity)) {
+        if (room == 0) {
+          ++state.sessions_postponed;
+          continue;
+        }
+        conditions.capacity = room;
+        ++state.sessions_capped;
+      }
+      invitations *= invitation_factor(sc.collection, position);
+    }
+    conditions.invitations = std::llround(invitations);
     conditions.walk_in_mean = s.walk_in * recruitment;
     conditions.turnout_factor = turnout;
     conditions.student_presence = students;
@@ -403,6 +419,32 @@ void BloodModel::record_donation(State& state, const OpenSession& open, BloodGro
     return;
   }
   ++batch->donations[index(group)];
+}
+
+// A centre's red cells as its collection rules see them: on hand at the sites
+// of its LP (the centre and the hospitals it supplies) and donations to it
+// still in testing (each will give one red-cell unit unless it fails a test).
+RedCellPosition BloodModel::red_cell_position(const State& state, kernel::LpId lp, int centre) const {
+  const World& w = *world_;
+  const Site& c = w.sites[static_cast<std::size_t>(centre)];
+  RedCellPosition p;
+  p.usage_per_day = c.red_cells_served_per_day;
+  for (int s : w.lp_sites[lp]) {
+    const Site& site = w.sites[static_cast<std::size_t>(s)];
+    const Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
+    std::int64_t units = 0;
+    for (std::size_t g = 0; g < kGroupCount; ++g) units += stock.on_hand(Product::RedCells, group_at(g));
+    p.units += units;
+    if (s == centre) p.centre_units += units;
+  }
+  for (const TestingBatch& b : state.testing) {
+    if (b.centre != centre) continue;
+    std::int64_t donations = 0;
+    for (const std::int64_t n : b.donations) donations += n;
+    p.units += donations;
+    p.centre_units += donations;
+  }
+  return p;
 }
 
 // Bags ordered earlier arrive; a centre low on bags orders more.

@@ -4,7 +4,8 @@
 // One LP per blood centre: the centre, the hospital banks it supplies and the
 // donor areas whose collections it receives. Each LP runs a daily cycle
 //   05:00          — external suppliers' deliveries are on the shelf
-//   06:00 morning  — finish testing, hold today's sessions; hospitals with a
+//   06:00 morning  — finish testing, hold today's sessions (capped by the
+//                    stock-responsive collection rules); hospitals with a
 //                    morning review reorder (before the day's demand)
 //   12:00 demand   — hospitals request, issue (with substitution), shortages
 //   18:00 review   — units whose last usable day is today are outdated; then
@@ -77,6 +78,10 @@ struct Site {
   std::int64_t bag_reorder_point = 0;
   std::int64_t bag_order_quantity = 0;
   int bag_procurement_delay_days = 0;
+  std::int64_t storage_red_cell_units = -1;  // centres: < 0 unlimited
+  // Centres: red cells used per day by the patients whose supply depends on
+  // its collections: its hospitals, and for a hub also the centres it supplies.
+  double red_cells_served_per_day = 0;
 };
 
 // A leaf area with a donor pool.
@@ -259,6 +264,8 @@ struct LpState {
   double issued_age_days_sum = 0;
   std::int64_t appeals = 0;
   std::int64_t sessions_short_of_bags = 0;  // sessions whose capacity bags cut
+  std::int64_t sessions_capped = 0;         // sessions whose capacity the collection rules cut
+  std::int64_t sessions_postponed = 0;      // sessions not held: no room below the intake cap or storage
   std::int64_t rebalanced_units = 0;        // units this LP's centres shipped on the coordinator's instructions
   CoordinatorState coordinator;
   std::vector<OpenSession> open_sessions;  // queued sessions of today; slots reused when finished
@@ -286,6 +293,7 @@ class BloodModel {
   void queue_event(Ctx& ctx, State& state, const Event& event) const;
   void record_donation(State& state, const OpenSession& open, BloodGroup group) const;
   DriveRecord& drive_record(State& state, int drive) const;
+  RedCellPosition red_cell_position(const State& state, kernel::LpId lp, int centre) const;
   void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;
   void demand(State& state, kernel::LpId lp, DayNumber day) const;
   void serve_hospital(State& state, const Site& site, DayNumber day) const;

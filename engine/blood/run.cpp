@@ -36,6 +36,8 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
     result.issued_age_days_sum += st.issued_age_days_sum;
     result.appeals += st.appeals;
     result.sessions_short_of_bags += st.sessions_short_of_bags;
+    result.sessions_capped += st.sessions_capped;
+    result.sessions_postponed += st.sessions_postponed;
     result.rebalanced_units += st.rebalanced_units;
   }
   return result;

@@ -25,6 +25,8 @@ struct RunResult {
   double issued_age_days_sum = 0;
   std::int64_t appeals = 0;
   std::int64_t sessions_short_of_bags = 0;
+  std::int64_t sessions_capped = 0;     // capacity cut by the stock-responsive collection rules
+  std::int64_t sessions_postponed = 0;  // not held: no room below the intake cap or the storage capacity
   std::int64_t rebalanced_units = 0;  // red cells shipped on the national coordinator's instructions
   kernel::RunStatistics kernel;
   std::uint64_t trace_hash = 0;

@@ -9,6 +9,7 @@
 
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
+#include "blood/collection.hpp"
 #include "blood/donors.hpp"
 #include "blood/drive_queue.hpp"
 #include "blood/inventory.hpp"
@@ -69,6 +70,10 @@ struct CentreSpec {
   std::int64_t bag_order_quantity = 0;      // bags per procurement order
   int bag_procurement_delay_days = 30;      // from ordering to delivery
   SiteCosts costs{};
+  // Cold-room capacity for red cells: the centre's own stock plus donations in
+  // testing. Sessions register no more donors than fit (blood/collection.hpp);
+  // deliveries from other sites are still accepted. < 0: unlimited.
+  std::int64_t storage_red_cell_units = -1;
 };
 
 // A hospital blood bank. Requests come from the population it serves.
@@ -237,6 +242,7 @@ struct Scenario {
   std::vector<SessionSpec> sessions;
   std::vector<CampaignSpec> campaigns;
   AppealSpec appeals;
+  CollectionSpec collection;        // stock-responsive collection (off by default)
   SeasonSpec season;
   TurnoutParameters turnout;
   InitialPool initial_pool;         // kind mix and spread; the size comes from known_donor_share

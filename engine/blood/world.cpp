@@ -89,6 +89,7 @@ class WorldBuilder {
       s.bag_order_quantity = c.bag_order_quantity;
       s.bag_procurement_delay_days = c.bag_procurement_delay_days;
       s.costs = c.costs;
+      s.storage_red_cell_units = c.storage_red_cell_units;
       s.stream = name_stream("centre", c.name);
       add_site(std::move(s));
     }
@@ -242,6 +243,17 @@ class WorldBuilder {
       if (h.kind != SiteKind::Hospital || h.supplier < 0) continue;
       Site& centre = w_->sites[static_cast<std::size_t>(h.supplier)];
       for (std::size_t k = 0; k < kStockKinds; ++k) centre.usage_per_day[k] += h.usage_per_day[k];
+    }
+    // What a centre's collections serve: its own usage, and a hub's region too.
+    for (Site& c : w_->sites) {
+      if (c.kind != SiteKind::Centre) continue;
+      for (std::size_t g = 0; g < kGroupCount; ++g) c.red_cells_served_per_day += c.usage_per_day[stock_index(Product::RedCells, group_at(g))];
+    }
+    for (const Site& c : w_->sites) {
+      if (c.kind != SiteKind::Centre || c.supplier < 0) continue;
+      double own = 0;
+      for (std::size_t g = 0; g < kGroupCount; ++g) own += c.usage_per_day[stock_index(Product::RedCells, group_at(g))];
+      w_->sites[static_cast<std::size_t>(c.supplier)].red_cells_served_per_day += own;
     }
   }
 

@@ -94,6 +94,10 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
   std::fprintf(out, "\nappeals: %lld\n", static_cast<long long>(result.appeals));
   print_queued_drives(out, result);
   if (national.cost != 0) std::fprintf(out, "cost: %.3f per day (revenue subtracted)\n", national.cost_per_day);
+  if (result.sessions_capped + result.sessions_postponed > 0) {
+    std::fprintf(out, "sessions capped by stock or storage: %lld; postponed: %lld\n",
+                 static_cast<long long>(result.sessions_capped), static_cast<long long>(result.sessions_postponed));
+  }
 }
 
 }  // namespace giotmau::cli

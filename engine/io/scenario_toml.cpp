@@ -653,6 +653,7 @@ const Schema<CentreSpec>& centre_schema() {
       integer("bag_reorder_point", &C::bag_reorder_point, {0, kMaxUnits}),
       integer("bag_order_quantity", &C::bag_order_quantity, {0, kMaxUnits}),
       integer("bag_procurement_delay_days", &C::bag_procurement_delay_days, kDays),
+      integer("storage_red_cell_units", &C::storage_red_cell_units, {-1, kMaxUnits}),  // -1: unlimited
   });
   return schema;
 }
@@ -1032,6 +1033,16 @@ const Schema<blood::RebalancingSpec>& rebalancing_schema() {
   return schema;
 }
 
+const Schema<blood::CollectionSpec>& collection_schema() {
+  using C = blood::CollectionSpec;
+  static const Schema<C> schema = {
+      number("intake_cap_days", &C::intake_cap_days, kDays),
+      number("push_below_days", &C::push_below_days, kDays),
+      number("push_invitation_factor", &C::push_invitation_factor, kFactor),
+  };
+  return schema;
+}
+
 const Schema<PolicySpec>& policy_schema() {
   using P = PolicySpec;
   using I = blood::IssuePolicy;
@@ -1080,6 +1091,7 @@ class ScenarioReader {
     check_has_areas();
     check_rebalancing();
     check_donor_pool_memory();
+    check_collection();
     return assemble();
   }
 
@@ -1101,6 +1113,7 @@ class ScenarioReader {
         entries<S>("session", sessions_, session_schema()),
         entries<S>("campaign", campaigns_, campaign_schema()),
         nested("appeals", &S::appeals, appeal_schema()),
+        nested("collection", &S::collection, collection_schema()),
         nested("season", &S::season, season_schema(), Need::Required, "a table with tet = YYYY-MM-DD"),
         nested("turnout", &S::turnout, turnout_schema()),
         nested("initial_pool", &S::initial_pool, initial_pool_schema()),
@@ -1585,6 +1598,18 @@ class ScenarioReader {
                    (copies > 1 ? " x " + show(copies) + " replications at once" : std::string()) + "; this area " +
                    show(largest_donors) + "); the limit is " + gb(static_cast<double>(limits_.donor_pool_bytes)) +
                    (limits_.how_to_raise.empty() ? std::string() : " (" + limits_.how_to_raise + ")"));
+  }
+
+  // A push below the cap: otherwise the centre would call more donors while
+  // turning them away.
+  void check_collection() {
+    const auto& c = scenario_.collection;
+    if (c.intake_cap_days > 0 && c.push_below_days > 0 && c.push_below_days >= c.intake_cap_days) {
+      const toml::node* push = root_.at_path("collection.push_below_days").node();
+      issues_.at(push, "collection.push_below_days",
+                 "expected push_below_days < intake_cap_days (" + show(c.intake_cap_days) + "), got " +
+                     show(c.push_below_days));
+    }
   }
 
   // -- result ---------------------------------------------------------------

@@ -32,13 +32,13 @@ COSTS = {"cost_per_unit_ordered": "num", "cost_per_unit_day_held": "num", "cost_
          "cost_per_unit_outdated": "num", "revenue_per_unit_issued": "num"}
 TOP = {"name": "str", "extends": "str", "start": "date", "end": "date", "seed": "int", "warm_up_days": "int",
        "local_travel_minutes": "num", "area": "array", "centre": "array", "hospital": "array",
-       "link": "array", "session": "array", "campaign": "array", "appeals": "table", "season": "table",
+       "link": "array", "session": "array", "campaign": "array", "appeals": "table", "collection": "table", "season": "table",
        "turnout": "table", "initial_pool": "table", "processing": "table", "demand": "table",
        "policy": "table", "drive_flow": "table"}
 AREA = {"name": "str", "parent": "str", "population": "int", "centre": "str", "eligible_share": "share",
         "known_donor_share": "share", "student_share": "share", "engagement": "num", "remove": "bool"}
 CENTRE = {"name": "str", "area": "str", "hub": "str", "order_up_to_days": "num", "reserve_days": "num",
-          "initial_stock_days": "num", "remove": "bool", **COSTS}
+          "initial_stock_days": "num", "storage_red_cell_units": "int", "remove": "bool", **COSTS}
 HOSPITAL = {"name": "str", "area": "str", "centre": "str", "population_served": "num",
             "order_up_to_days": "num", "reorder_point_units": "products", "order_up_to_units": "products",
             "initial_stock_days": "num", "external_lead_time_days": "int", "remove": "bool",
@@ -57,6 +57,7 @@ CAMPAIGN = {"name": "str", "start": "when", "end": "when", "areas": "strings", "
             "recruitment_factor": "num", "session": "sessions", "remove": "bool"}
 APPEALS = {"enabled": "bool", "threshold_days": "num", "delay_days": "int", "turnout_factor": "num",
            "walk_in_factor": "num", "decay_days": "num", "cooldown_days": "int"}
+COLLECTION = {"intake_cap_days": "num", "push_below_days": "num", "push_invitation_factor": "num"}
 SEASON = {"tet": "date", "tet_days_before": "int", "tet_days_after": "int", "tet_student_presence": "share",
           "tet_worker_presence": "share", "student_presence_by_month": "shares:12",
           "worker_presence_by_month": "shares:12"}
@@ -74,8 +75,9 @@ DEMAND = {"weekday_factors": "list:7", "month_factors": "list:12", "tet_surge_fa
 PRODUCT = {"per_1000_population_per_year": "num", "fixed_per_day": "num", "distribution": "distribution",
            "dispersion": "num"}
 POLICY = {"issue": "issue", "substitution": "bool", "hub_supply": "bool", "min_remaining_shelf_days": "int"}
-TABLES = {"appeals": APPEALS, "season": SEASON, "turnout": TURNOUT, "initial_pool": INITIAL_POOL,
-          "processing": PROCESSING, "demand": DEMAND, "policy": POLICY, "drive_flow": DRIVE_FLOW}
+TABLES = {"appeals": APPEALS, "collection": COLLECTION, "season": SEASON, "turnout": TURNOUT,
+          "initial_pool": INITIAL_POOL, "processing": PROCESSING, "demand": DEMAND, "policy": POLICY,
+          "drive_flow": DRIVE_FLOW}
 
 
 def shown(path: Path) -> str:

@@ -3,7 +3,7 @@
 //
 //   vietnam-2025       seed 004: ~894,000 units nationally in H1 2025, ~50% of a
 //                      ~1.8 M plan; 23 of 65 units (~35%) past 50% of their own plan
-//                      by 30 June; domain.md: 2025 = 94% of plan.
+//                      by 30 June; domain.md: 2025 = 1,748,935 units (94% of plan).
 //   hoang-mai-2025     seed 003: 21 drives summing to a 3,300-unit target.
 //   hanoi-police-2025  seed 000: launch day 5/6/2025, 990 registered -> 867 units
 //                      (87.6%); phase 2 (8/9-3/10) targets 2,400 units.
@@ -37,37 +37,21 @@
 #include "blood/model.hpp"
 #include "blood/run.hpp"
 #include "io/scenario_toml.hpp"
+#include "support/replicate.hpp"
 
 namespace {
 
 using namespace giotmau;
 
-std::filesystem::path scenario_path(const std::string& name) {
-  return std::filesystem::path(GIOTMAU_SOURCE_DIR) / "scenarios" / name;
-}
+std::uint64_t seed_base() { return giotmau::testing::env_or("GIOTMAU_CALIBRATION_SEED_BASE", 0); }
 
-std::uint64_t seed_base() {
-  const char* text = std::getenv("GIOTMAU_CALIBRATION_SEED_BASE");
-  return text != nullptr && *text != '\0' ? std::strtoull(text, nullptr, 10) : 0;
-}
+using giotmau::testing::load_world;
 
-std::shared_ptr<const blood::World> load_world(const std::string& name) {
-  const io::LoadedScenario loaded = io::load_scenario(scenario_path(name));
-  return blood::build_world(loaded.scenario);
-}
-
-// Runs `replications` seeds in parallel and keeps what `summarise` takes from
-// each (full results of the national model are ~25 MB each: not kept).
+// Seeds seed_base() + 1 .. seed_base() + replications, in parallel.
 template <class Summary, class Summarise>
 std::vector<Summary> replicate(const std::shared_ptr<const blood::World>& world, int replications,
                                Summarise summarise) {
-  std::vector<Summary> out(static_cast<std::size_t>(replications));
-  const std::uint64_t base = seed_base();
-  tbb::parallel_for(0, replications, [&](int r) {
-    const blood::RunResult result = blood::run(world, {base + static_cast<std::uint64_t>(r) + 1, 1});
-    out[static_cast<std::size_t>(r)] = summarise(result);
-  });
-  return out;
+  return giotmau::testing::replicate<Summary>(world, replications, seed_base() + 1, summarise);
 }
 
 template <class T, class F>
@@ -90,6 +74,7 @@ blood::DayNumber date(const char* iso) {
 constexpr int kNationalReplications = 20;
 constexpr double kH1Collected = 894'000;   // seed 004
 constexpr double kNationalPlan = 1'800'000;  // seed 004: 894,000 ≈ 50% of the plan
+constexpr double kYearCollected = 1'748'935;  // domain.md: 2025, 94% of plan
 
 struct NationalSummary {
   double h1 = 0;                       // collected Jan-Jun
@@ -170,11 +155,11 @@ TEST(CalibrationNational, FirstHalfAnnualPlanAndProvincesPastHalf) {
 
   // seed 004: ~894,000 units in H1 2025.
   EXPECT_NEAR(h1, kH1Collected, 0.05 * kH1Collected);
-  // domain.md: 2025 collected 94% of plan; the model's year must fulfil 88-100%.
-  EXPECT_GE(year / kNationalPlan, 0.88);
-  EXPECT_LE(year / kNationalPlan, 1.00);
-  EXPECT_GE(year / target, 0.88);
-  EXPECT_LE(year / target, 1.00);
+  // domain.md: 2025 collected 1,748,935 units (94% of plan). With the
+  // stock-responsive collection the year is set mostly by hospital demand
+  // (the red-cell demand rate is fitted to it, docs/validation.md).
+  // (The sessions' targets sum to the plan by construction: an input, not checked here.)
+  EXPECT_NEAR(year, kYearCollected, 0.05 * kYearCollected);
   // seed 004: 23 of 65 units (35%) passed 50% of their annual plan by 30 June;
   // of 34 provinces, between a quarter and a half (8.5..17).
   EXPECT_GE(past_half, 34 * 0.25);
@@ -213,7 +198,7 @@ TEST(CalibrationHoangMai, TwentyOneDrivesMeetTheirTargets) {
   const double mean_abs_error = abs_error / static_cast<double>(runs.front().size());
   std::printf("  total %.1f of %.0f (%+.1f%%); mean absolute deviation from the targets %.1f%%\n", total, target,
               100 * (total / target - 1), 100 * mean_abs_error);
-  EXPECT_EQ(target, 3300) << "seed 003: the drives' targets sum to 3,300";
+  // (The targets summing to 3,300 is an input: scenarios/tools/check_scenarios.py checks it.)
   // seed 003: the district's 3,300 units, within ±10%.
   EXPECT_NEAR(total, 3300, 330);
   // And the drives as a whole follow the plan's targets (seasonal swings allowed:
@@ -264,12 +249,13 @@ TEST(CalibrationHanoiPolice, LaunchDayYieldAndPhaseTwo) {
               phase2_target);
 
   // seed 000: 990 registered -> 867 safe units (87.6%) on 5/6/2025.
+  // The launch's places sum to 990, so registrations cannot exceed 990: only
+  // the lower side is a check (turnout high enough to fill the places).
   EXPECT_NEAR(donated / registered, 867.0 / 990.0, 0.03);
   EXPECT_GE(registered, 990 * 0.9);
-  EXPECT_LE(registered, 990 * 1.05);
   EXPECT_NEAR(donated, 867, 867 * 0.1);
-  // seed 000: phase 2, 8/9-3/10, 2,400 units.
-  EXPECT_EQ(phase2_target, 2400);
+  // seed 000: phase 2, 8/9-3/10, 2,400 units (places: 1.2 x the target, so
+  // both sides of ±10% can fail).
   EXPECT_NEAR(phase2, 2400, 2400 * 0.1);
 }
 

@@ -295,6 +295,22 @@ TEST(ScenarioTomlLoad, PolicyCostAndWarmUpKeysReachTheSpecs) {
   EXPECT_DOUBLE_EQ(h.costs.revenue_per_unit_issued, 1.5);
 }
 
+TEST(ScenarioTomlLoad, CollectionKeysReachTheSpecs) {
+  std::string text = replaced("area = \"Ha Noi\"\n\n[[hospital]]",
+                              "area = \"Ha Noi\"\nstorage_red_cell_units = 9000\n\n[[hospital]]");
+  text += "[collection]\nintake_cap_days = 10\npush_below_days = 4.5\npush_invitation_factor = 1.5\n";
+  const blood::Scenario s = load_scenario_text(text, "collection.toml").scenario;
+  EXPECT_EQ(s.centres[0].storage_red_cell_units, 9000);
+  EXPECT_DOUBLE_EQ(s.collection.intake_cap_days, 10);
+  EXPECT_DOUBLE_EQ(s.collection.push_below_days, 4.5);
+  EXPECT_DOUBLE_EQ(s.collection.push_invitation_factor, 1.5);
+  // Off unless asked for.
+  const blood::Scenario plain = load_scenario_text(std::string(kMinimal), "plain.toml").scenario;
+  EXPECT_EQ(plain.centres[0].storage_red_cell_units, -1);
+  EXPECT_DOUBLE_EQ(plain.collection.intake_cap_days, 0);
+  EXPECT_DOUBLE_EQ(plain.collection.push_below_days, 0);
+}
+
 TEST(ScenarioTomlLoad, FormatIssueMatchesTheDocumentedShape) {
   EXPECT_EQ(format_issue({"a.toml", 3, 7, "area[1].population", "expected an integer"}),
             "a.toml:3:7: area[1].population: expected an integer");
@@ -635,6 +651,14 @@ std::vector<BrokenCase> broken_cases() {
        "expected reorder_point_units (s = 500) <= order_up_to_units (S = 400)"},
       {"regular_before_repeat", replaced("[turnout]\n", "[turnout]\nregular_after_donations = @1\n"),
        "turnout.regular_after_donations", "expected regular_after_donations >= repeat_after_donations (2)"},
+      {"push_not_below_cap", appended("[collection]\nintake_cap_days = 10\npush_below_days = @12\n"),
+       "collection.push_below_days", "expected push_below_days < intake_cap_days (10), got 12"},
+      {"negative_cap", appended("[collection]\nintake_cap_days = @-1\n"), "collection.intake_cap_days",
+       "expected a number >= 0, got -1"},
+      {"unknown_collection_key", appended("[collection]\n@cap_days = 10\n"), "collection.cap_days", "unknown key"},
+      {"storage_below_minus_one", replaced("name = \"NIHBT\"\narea = \"Ha Noi\"\n",
+                                           "name = \"NIHBT\"\narea = \"Ha Noi\"\nstorage_red_cell_units = @-2\n"),
+       "centre[0].storage_red_cell_units", "expected an integer >= -1, got -2"},
       // Files
       {"missing_extends_file", prepended("extends = @\"no_such_base.toml\"\n"), "extends", "cannot read"},
       {"extends_itself", prepended("extends = @\"extends_itself.toml\"\n"), "extends",
