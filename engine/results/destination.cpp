@@ -90,9 +90,10 @@ void check_directory(const Destination& d, const std::string& what) {
   // Permissions, read-only mounts, /proc, quotas on inodes, ACLs: only
   // creating a file there says for sure (and root ignores mode bits).
   try {
-    const fs::path probe = create_temporary_beside(d.path);
+    std::optional<TemporaryFileGuard> guard;  // an interrupt now must not leave the probe behind
+    const fs::path probe = create_temporary_beside(d.path, guard);
     ::unlink(probe.c_str());
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {  // the directory's refusal, or a path too long to guard
     throw DestinationError(what + ": " + e.what());
   }
 }
@@ -132,18 +133,22 @@ void check_destinations(const std::vector<Destination>& destinations, bool force
   }
 }
 
-fs::path create_temporary_beside(const fs::path& path) {
+fs::path create_temporary_beside(const fs::path& path, std::optional<TemporaryFileGuard>& guard) {
   const fs::path dir = fs::absolute(directory_of(path));
   for (int attempt = 0; attempt < 16; ++attempt) {
     const fs::path candidate = dir / temporary_name(path);
+    guard.reset();
+    guard.emplace(candidate);
     // O_EXCL: fails on anything already there, a link (dangling or not) included.
     const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd >= 0) {
       ::close(fd);
       return candidate;
     }
-    if (errno != EEXIST) {
-      throw std::runtime_error("cannot create a file in " + quoted(dir) + ": " + error_text(errno));
+    const int error = errno;
+    guard.reset();
+    if (error != EEXIST) {
+      throw std::runtime_error("cannot create a file in " + quoted(dir) + ": " + error_text(error));
     }
   }
   throw std::runtime_error("cannot create a temporary file in " + quoted(dir) + ": every name tried was taken");

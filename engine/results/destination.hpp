@@ -8,9 +8,12 @@
 // temporary file with create_temporary_beside() and commits it with
 // replace_or_link().
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "results/interrupt.hpp"
 
 namespace giotmau::results {
 
@@ -51,8 +54,12 @@ void check_destinations(const std::vector<Destination>& destinations, bool force
 // "<name>.tmp-<random hex>", with O_CREAT|O_EXCL|O_NOFOLLOW: it never opens
 // an existing file or follows a link planted at the name, and the name cannot
 // be guessed in advance. Returns its path (absolute). Throws
-// std::runtime_error when the directory refuses it.
-std::filesystem::path create_temporary_beside(const std::filesystem::path& path);
+// std::runtime_error when the directory refuses it. `guard` is given the
+// name before the file is created, so that SIGINT/SIGTERM never leaves it
+// behind (results/interrupt.hpp); the caller removes the file before the
+// guard goes.
+std::filesystem::path create_temporary_beside(const std::filesystem::path& path,
+                                              std::optional<TemporaryFileGuard>& guard);
 
 // Moves the complete `temporary` to `path`. Without `force`, link() creates
 // `path` only if nothing is there, atomically; with `force`, an existing

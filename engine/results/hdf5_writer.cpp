@@ -575,10 +575,9 @@ std::runtime_error exists_error(const fs::path& path) {
 void write_atomically(const fs::path& path, bool force, const std::function<void(const fs::path& temporary)>& write) {
   // Created exclusively under an unguessable name: nothing planted there is
   // opened or followed (results/destination.hpp).
-  const fs::path temporary = create_temporary_beside(path);
-  std::optional<TemporaryFileGuard> guard;  // outlives the removal below
+  std::optional<TemporaryFileGuard> guard;  // registered before the file exists; outlives its removal below
+  const fs::path temporary = create_temporary_beside(path, guard);
   try {
-    guard.emplace(temporary);
     write(temporary);
     commit_temporary(temporary, path, force);
   } catch (const std::exception& e) {
