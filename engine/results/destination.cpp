@@ -18,7 +18,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+// Appended piece by piece: "'" + s + "'" trips gcc 12's -Wrestrict false positive at -O3.
+std::string quoted(const fs::path& p) {
+  std::string text(1, '\'');
+  text += p.native();
+  text += '\'';
+  return text;
+}
 
 std::string error_text(int error) { return std::strerror(error); }
 
