@@ -8,12 +8,10 @@
 // temporary file with create_temporary_beside() and commits it with
 // replace_or_link().
 #include <filesystem>
-#include <optional>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "results/interrupt.hpp"
 
 namespace giotmau::results {
 
@@ -54,12 +52,13 @@ void check_destinations(const std::vector<Destination>& destinations, bool force
 // "<name>.tmp-<random hex>", with O_CREAT|O_EXCL|O_NOFOLLOW: it never opens
 // an existing file or follows a link planted at the name, and the name cannot
 // be guessed in advance. Returns its path (absolute). Throws
-// std::runtime_error when the directory refuses it. `guard` is given the
-// name before the file is created, so that SIGINT/SIGTERM never leaves it
-// behind (results/interrupt.hpp); the caller removes the file before the
-// guard goes.
-std::filesystem::path create_temporary_beside(const std::filesystem::path& path,
-                                              std::optional<TemporaryFileGuard>& guard);
+// std::runtime_error when the directory refuses it. `before_create` is called
+// with each name just before the file is created under it: registering the
+// name there for removal on SIGINT/SIGTERM (results/interrupt.hpp) leaves no
+// moment at which a signal could leave the file behind.
+std::filesystem::path create_temporary_beside(
+    const std::filesystem::path& path,
+    const std::function<void(const std::filesystem::path& name)>& before_create = {});
 
 // Moves the complete `temporary` to `path`. Without `force`, link() creates
 // `path` only if nothing is there, atomically; with `force`, an existing

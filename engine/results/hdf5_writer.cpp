@@ -576,7 +576,8 @@ void write_atomically(const fs::path& path, bool force, const std::function<void
   // Created exclusively under an unguessable name: nothing planted there is
   // opened or followed (results/destination.hpp).
   std::optional<TemporaryFileGuard> guard;  // registered before the file exists; outlives its removal below
-  const fs::path temporary = create_temporary_beside(path, guard);
+  const fs::path temporary =
+      create_temporary_beside(path, [&guard](const fs::path& name) { guard.emplace(name); });
   try {
     write(temporary);
     commit_temporary(temporary, path, force);

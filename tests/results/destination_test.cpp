@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <set>
 #include <string>
 
@@ -82,9 +81,8 @@ TEST_F(DestinationTest, TwoOutputsNamingOneFileAreRefused) {
 
 TEST_F(DestinationTest, TemporaryFilesAreNewEmptyRegularFilesWithUnguessableNames) {
   std::set<std::string> names;
-  std::optional<TemporaryFileGuard> guard;
   for (int i = 0; i < 20; ++i) {
-    const fs::path t = create_temporary_beside(dir_ / "out.h5", guard);
+    const fs::path t = create_temporary_beside(dir_ / "out.h5");
     EXPECT_EQ(t.parent_path(), fs::absolute(dir_));
     EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(t)));
     EXPECT_EQ(fs::file_size(t), 0u);
@@ -97,9 +95,8 @@ TEST_F(DestinationTest, TemporaryFilesAreNewEmptyRegularFilesWithUnguessableName
 TEST_F(DestinationTest, CommitNeverReplacesALinkOrAnythingButARegularFile) {
   std::ofstream(dir_ / "victim") << "victim";
   fs::create_symlink("victim", dir_ / "out.h5");
-  std::optional<TemporaryFileGuard> guard;
   for (const bool force : {false, true}) {
-    const fs::path t = create_temporary_beside(dir_ / "out.h5", guard);
+    const fs::path t = create_temporary_beside(dir_ / "out.h5");
     std::ofstream(t) << "result";
     EXPECT_THROW(commit_temporary(t, dir_ / "out.h5", force), std::runtime_error);
     EXPECT_TRUE(fs::is_symlink(dir_ / "out.h5"));
@@ -111,7 +108,7 @@ TEST_F(DestinationTest, CommitNeverReplacesALinkOrAnythingButARegularFile) {
   EXPECT_EQ(text, "victim");
 
   std::ofstream(dir_ / "old.h5") << "old";
-  const fs::path t = create_temporary_beside(dir_ / "old.h5", guard);
+  const fs::path t = create_temporary_beside(dir_ / "old.h5");
   std::ofstream(t) << "new";
   commit_temporary(t, dir_ / "old.h5", true);
   EXPECT_FALSE(fs::exists(t));
