@@ -13,6 +13,7 @@
 
 #include "blood/kpi.hpp"
 #include "kernel/random.hpp"
+#include "experiments/tsan_handoff.hpp"
 
 namespace giotmau::experiments {
 
@@ -122,15 +123,20 @@ ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const
     runner(0, options.threads);
   } else {
     tbb::task_arena arena(static_cast<int>(options.threads));
+    TaskHandoff handoff;  // for ThreadSanitizer only
+    handoff.release();
     arena.execute([&] {
       // One replication per task: replications are long and of similar length.
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, options.replications, 1),
           [&](const tbb::blocked_range<std::size_t>& range) {
+            handoff.acquire();
             for (std::size_t r = range.begin(); r != range.end(); ++r) runner(r, 1);
+            handoff.release();
           },
           tbb::simple_partitioner{});
     });
+    handoff.acquire();
   }
   set.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return set;

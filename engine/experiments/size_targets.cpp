@@ -16,6 +16,7 @@
 #include "blood/kpi.hpp"
 #include "blood/run.hpp"
 #include "experiments/replications.hpp"
+#include "experiments/tsan_handoff.hpp"
 
 namespace giotmau::experiments {
 
@@ -142,16 +143,21 @@ std::vector<ReplicationKpis> replicate_all(const std::shared_ptr<const blood::Wo
                                            const std::vector<int>& roots, const SizingOptions& o) {
   std::vector<ReplicationKpis> out(o.replications);
   tbb::task_arena arena(static_cast<int>(o.threads));
+  TaskHandoff handoff;  // for ThreadSanitizer only
+  handoff.release();
   arena.execute([&] {
     tbb::parallel_for(
         tbb::blocked_range<std::size_t>(0, o.replications, 1),
         [&](const tbb::blocked_range<std::size_t>& range) {
+          handoff.acquire();
           for (std::size_t r = range.begin(); r != range.end(); ++r) {
             out[r] = replicate_once(world, roots, replication_seed(o.base_seed, r));
           }
+          handoff.release();
         },
         tbb::simple_partitioner{});
   });
+  handoff.acquire();
   return out;
 }
 

@@ -23,7 +23,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+// Appended piece by piece: "'" + s + "'" trips gcc 12's -Wrestrict false positive at -O3.
+std::string quoted(const fs::path& p) {
+  std::string text(1, '\'');
+  text += p.native();
+  text += '\'';
+  return text;
+}
 
 std::string error_text(int error) { return std::strerror(error); }
 
@@ -99,7 +105,7 @@ void check_directory(const Destination& d, const std::string& what) {
     std::optional<TemporaryFileGuard> guard;
     const fs::path probe = create_temporary_beside(d.path, [&guard](const fs::path& name) { guard.emplace(name); });
     ::unlink(probe.c_str());
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {  // the directory's refusal, or a path too long to guard
     throw DestinationError(what + ": " + e.what());
   }
 }
@@ -150,8 +156,9 @@ fs::path create_temporary_beside(const fs::path& path, const std::function<void(
       ::close(fd);
       return candidate;
     }
-    if (errno != EEXIST) {
-      throw std::runtime_error("cannot create a file in " + quoted(dir) + ": " + error_text(errno));
+    const int error = errno;
+    if (error != EEXIST) {
+      throw std::runtime_error("cannot create a file in " + quoted(dir) + ": " + error_text(error));
     }
   }
   throw std::runtime_error("cannot create a temporary file in " + quoted(dir) + ": every name tried was taken");
