@@ -85,14 +85,22 @@ ResponseRates response_rates(const TurnoutParameters& turnout, const SessionCond
   return rates;
 }
 
+// exp(-days * inverse_lapse): the decay of a response `days` after becoming eligible.
+double lapse_decay(DayNumber days, double inverse_lapse) noexcept {
+  return std::exp(-static_cast<double>(days) * inverse_lapse);
+}
+
 // For an eligible donor. A never-donated recruit has nothing to lapse from.
+// `decay(kind, days)` returns lapse_decay(days, rates.inverse_lapse[kind]),
+// computed or looked up.
+template <typename Decay>
 double response_of(const ResponseRates& rates, DonorKind kind, const Donor& donor, DayNumber day,
-                   int min_interval_days) noexcept {
+                   int min_interval_days, Decay&& decay) noexcept {
   const auto k = static_cast<std::size_t>(kind);
   double p = rates.base[k][donor.student ? 1 : 0];
   if (rates.inverse_lapse[k] > 0.0 && donor.last_donation != kNeverDonated) {
     const DayNumber since_eligible = day - donor.last_donation - min_interval_days;
-    if (since_eligible > 0) p *= std::exp(-static_cast<double>(since_eligible) * rates.inverse_lapse[k]);
+    if (since_eligible > 0) p *= decay(k, since_eligible);
   }
   return std::clamp(p, 0.0, 1.0);
 }
@@ -128,6 +136,10 @@ double highest_response(const ResponseRates& rates) {
 // to keep several cache misses in flight.
 constexpr std::uint32_t kPrefetchDistance = 16;
 
+// Decays are tabulated by day up to this many days after eligibility (ten
+// years), beyond which they are computed.
+constexpr DayNumber kTabulatedDecayDays = 3650;
+
 // One session's work on the pool's storage. A helper rather than members so
 // that donors.hpp stays small.
 //
@@ -145,13 +157,14 @@ class Session {
  public:
   Session(const DonorPool& pool, std::vector<Donor>& donors, LastDonationDays& last_donations,
           std::vector<std::uint64_t>& drawn_bits, std::vector<std::uint32_t>& candidates,
-          const SessionConditions& conditions, RandomStream& random)
+          DecayTables& decay_tables, const SessionConditions& conditions, RandomStream& random)
       : pool_(pool),
         turnout_(pool.turnout()),
         donors_(donors),
         last_donations_(last_donations),
         drawn_bits_(drawn_bits),
         candidates_(candidates),
+        decay_tables_(decay_tables),
         conditions_(conditions),
         rates_(response_rates(pool.turnout(), conditions)),
         reach_(highest_response(rates_)),
@@ -177,7 +190,8 @@ class Session {
         ++ineligible_read;
         continue;
       }
-      const double p = response_of(rates_, pool_.kind(donor), donor, conditions_.day, turnout_.min_interval_days);
+      const double p = response_of(rates_, pool_.kind(donor), donor, conditions_.day, turnout_.min_interval_days,
+                                   [this](std::size_t k, DayNumber days) { return decay(k, days); });
       if (p >= reach_ || random_.uniform() * reach_ < p) candidates_[respondents++] = index;
     }
     const std::int64_t ineligible_in_pool =
@@ -289,6 +303,16 @@ class Session {
     }
   }
 
+  // lapse_decay() of kind k, from the pool's table for the days a run meets.
+  double decay(std::size_t k, DayNumber days) {
+    std::vector<double>& table = decay_tables_[k];
+    if (days >= kTabulatedDecayDays) return lapse_decay(days, rates_.inverse_lapse[k]);
+    while (table.size() <= static_cast<std::size_t>(days)) {
+      table.push_back(lapse_decay(static_cast<DayNumber>(table.size()), rates_.inverse_lapse[k]));
+    }
+    return table[static_cast<std::size_t>(days)];
+  }
+
   // Whether the next of `remaining` arrivals takes one of `places` places.
   bool chosen(std::int64_t remaining, std::int64_t places) {
     return places >= remaining ||
@@ -315,6 +339,7 @@ class Session {
   std::vector<std::uint64_t>& drawn_bits_;
   std::vector<std::uint32_t>& candidates_;
   std::vector<std::uint32_t> batch_;
+  DecayTables& decay_tables_;
   const SessionConditions& conditions_;
   const ResponseRates rates_;
   const double reach_;  // highest response probability this session
@@ -411,12 +436,13 @@ bool DonorPool::eligible(const Donor& donor, DayNumber day) const noexcept {
 
 double DonorPool::response_probability(const Donor& donor, const SessionConditions& conditions) const noexcept {
   if (!eligible(donor, conditions.day)) return 0.0;
-  return response_of(response_rates(turnout_, conditions), kind(donor), donor, conditions.day,
-                     turnout_.min_interval_days);
+  const ResponseRates rates = response_rates(turnout_, conditions);
+  return response_of(rates, kind(donor), donor, conditions.day, turnout_.min_interval_days,
+                     [&rates](std::size_t k, DayNumber days) { return lapse_decay(days, rates.inverse_lapse[k]); });
 }
 
 SessionOutcome DonorPool::run_session(const SessionConditions& conditions, RandomStream& random) {
-  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, conditions, random);
+  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
   const std::uint32_t respondents = session.invite(conditions.invitations);
   const std::int64_t walk_ins = session.walk_ins(eligible_population_);
   const std::int64_t recruits = session.register_arrivals(respondents, walk_ins);

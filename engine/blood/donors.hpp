@@ -90,6 +90,10 @@ class LastDonationDays {
   std::vector<std::int32_t> counts_;   // donors by last-donation day
 };
 
+// Per donor kind, the response's lapse decay by whole days since eligibility
+// (a session's cache of exp(); the same values, bit for bit).
+using DecayTables = std::array<std::vector<double>, kDonorKindCount>;
+
 class DonorPool {
  public:
   DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
@@ -115,6 +119,7 @@ class DonorPool {
   LastDonationDays last_donations_;         // of donors_, to count the ineligible
   std::vector<std::uint64_t> drawn_bits_;   // session scratch: which donors are drawn (all clear between sessions)
   std::vector<std::uint32_t> candidates_;   // session scratch: donors touched, respondents first
+  DecayTables decay_tables_;
 };
 
 }  // namespace giotmau::blood
