@@ -24,3 +24,5 @@ echo "== national year through the command line, without and with HDF5 output"
 /usr/bin/time -f "no output: %e s wall, %M KB peak" "$bin/giotmau" run scenarios/vietnam-2025.toml --quiet >/dev/null
 /usr/bin/time -f "with -o:   %e s wall, %M KB peak" "$bin/giotmau" run scenarios/vietnam-2025.toml --quiet -o "$tmp/r.h5" >/dev/null
 ls -l "$tmp/r.h5" | awk '{print "results file: " $5 " bytes"}'
+echo "== peer benchmark: the same small system in giotmau and SimPy (bench/peer)"
+/usr/bin/python3 bench/peer/compare.py --giotmau "$bin/giotmau_peer" --seeds 5

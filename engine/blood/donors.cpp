@@ -3,9 +3,9 @@
 #include "blood/donors.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -88,14 +88,22 @@ ResponseRates response_rates(const TurnoutParameters& turnout, const SessionCond
   return rates;
 }
 
+// exp(-days * inverse_lapse): the decay of a response `days` after becoming eligible.
+double lapse_decay(DayNumber days, double inverse_lapse) noexcept {
+  return std::exp(-static_cast<double>(days) * inverse_lapse);
+}
+
 // For an eligible donor. A never-donated recruit has nothing to lapse from.
+// `decay(kind, days)` returns lapse_decay(days, rates.inverse_lapse[kind]),
+// computed or looked up.
+template <typename Decay>
 double response_of(const ResponseRates& rates, DonorKind kind, const Donor& donor, DayNumber day,
-                   int min_interval_days) noexcept {
+                   int min_interval_days, Decay&& decay) noexcept {
   const auto k = static_cast<std::size_t>(kind);
   double p = rates.base[k][donor.student ? 1 : 0];
   if (rates.inverse_lapse[k] > 0.0 && donor.last_donation != kNeverDonated) {
     const DayNumber since_eligible = day - donor.last_donation - min_interval_days;
-    if (since_eligible > 0) p *= std::exp(-static_cast<double>(since_eligible) * rates.inverse_lapse[k]);
+    if (since_eligible > 0) p *= decay(k, since_eligible);
   }
   if (donor.left_queue) p *= rates.after_leaving;
   return std::clamp(p, 0.0, 1.0);
@@ -118,28 +126,83 @@ WalkInMix walk_in_mix(const TurnoutParameters& turnout, const SessionConditions&
   return mix;
 }
 
+// The highest response probability any donor can have in this session: the
+// base rate before decay, which only lowers it.
+double highest_response(const ResponseRates& rates) {
+  double highest = 0.0;
+  for (const auto& by_student : rates.base) {
+    for (const double p : by_student) highest = std::max(highest, p);
+  }
+  return std::clamp(highest, 0.0, 1.0);
+}
+
+// How far ahead of the donor being read the loop asks for the next ones: enough
+// to keep several cache misses in flight.
+constexpr std::uint32_t kPrefetchDistance = 16;
+
+// Decays are tabulated by day up to this many days after eligibility (ten
+// years), beyond which they are computed.
+constexpr DayNumber kTabulatedDecayDays = 3650;
+
 // One session's work on the pool's storage. A helper rather than members so
-// that donors.hpp stays as it is.
+// that donors.hpp stays small.
+//
+// Why sessions are cheap: a pool holds tens of thousands of donors and a
+// session invites hundreds, at random places in memory, and reading each one
+// was a cache miss. Each invitee responds independently with probability
+// p <= `reach_`, so the law is unchanged if a uniform random subset of the
+// invitees is marked with probability `reach_` (thinning), only the marked ones
+// are read, and each responds with probability p / reach_. The marked
+// invitees are themselves a uniform random subset of the pool, of size
+// Binomial(invitations, reach_), so they are drawn directly; the invitees
+// never read are only counted: how many were ineligible is hypergeometric,
+// from the pool's count of donors within the minimum interval.
 class Session {
  public:
-  Session(const DonorPool& pool, std::vector<Donor>& donors, std::vector<std::uint32_t>& scratch,
-          const SessionConditions& conditions, RandomStream& random)
+  Session(const DonorPool& pool, std::vector<Donor>& donors, LastDonationDays& last_donations,
+          std::vector<std::uint64_t>& drawn_bits, std::vector<std::uint32_t>& candidates,
+          DecayTables& decay_tables, const SessionConditions& conditions, RandomStream& random)
       : pool_(pool),
         turnout_(pool.turnout()),
         donors_(donors),
-        scratch_(scratch),
+        last_donations_(last_donations),
+        drawn_bits_(drawn_bits),
+        candidates_(candidates),
+        decay_tables_(decay_tables),
         conditions_(conditions),
         rates_(response_rates(pool.turnout(), conditions)),
+        reach_(highest_response(rates_)),
         mix_(walk_in_mix(pool.turnout(), conditions)),
+        recruit_groups_(pool.turnout().group_shares),
         random_(random) {}
 
-  // Leaves the responding invitees' indices at the front of the scratch vector
-  // and returns how many there are.
+  // Leaves the responding invitees' indices at the front of the candidates
+  // vector and returns how many there are.
   std::uint32_t invite(std::int64_t invitations) {
     const auto n = static_cast<std::uint32_t>(donors_.size());
     const auto m = static_cast<std::uint32_t>(std::clamp<std::int64_t>(invitations, 0, n));
     outcome_.invited = m;
-    return m == n ? invite_everyone() : invite_sample(m);
+    const auto marked = static_cast<std::uint32_t>(binomial(m, reach_, random_));
+    draw_distinct(marked, n);
+    std::uint32_t respondents = 0;
+    std::int64_t ineligible_read = 0;
+    for (std::uint32_t i = 0; i < marked; ++i) {
+      if (i + kPrefetchDistance < marked) __builtin_prefetch(&donors_[candidates_[i + kPrefetchDistance]]);
+      const std::uint32_t index = candidates_[i];
+      const Donor& donor = donors_[index];
+      if (!pool_.eligible(donor, conditions_.day)) {
+        ++ineligible_read;
+        continue;
+      }
+      const double p = response_of(rates_, pool_.kind(donor), donor, conditions_.day, turnout_.min_interval_days,
+                                   [this](std::size_t k, DayNumber days) { return decay(k, days); });
+      if (p >= reach_ || random_.uniform() * reach_ < p) candidates_[respondents++] = index;
+    }
+    const std::int64_t ineligible_in_pool =
+        last_donations_.on_or_after(conditions_.day - turnout_.min_interval_days + 1);
+    outcome_.ineligible = ineligible_read + hypergeometric(n - marked, ineligible_in_pool - ineligible_read,
+                                                           m - marked, random_);
+    return respondents;
   }
 
   // Walk-ins who arrive; they are not donors until registered.
@@ -151,7 +214,7 @@ class Session {
   }
 
   // Registers a uniformly random subset of the arrivals (respondents first in
-  // the scratch vector, then walk-ins) up to capacity: selection sampling
+  // the candidates vector, then walk-ins) up to capacity: selection sampling
   // (Knuth's algorithm S) gives the same law as shuffling the arrivals and
   // taking the first `capacity`, without touching memory for them.
   // Returns the number of walk-ins registered.
@@ -164,10 +227,10 @@ class Session {
       if (chosen(remaining, places)) {
         --places;
         if (admitted_) {
-          admitted_->push_back(scratch_[i]);
+          admitted_->push_back(candidates_[i]);
           continue;
         }
-        Donor& donor = donors_[scratch_[i]];
+        Donor& donor = donors_[candidates_[i]];
         attend(donor, pool_.kind(donor));
       }
     }
@@ -186,14 +249,13 @@ class Session {
     outcome_.new_donors = count;
     for (std::int64_t i = 0; i < count; ++i) {
       Donor donor;
-      donor.group = group_at(categorical(turnout_.group_shares, random_));
+      donor.group = group_at(recruit_groups_(random_));
       donor.student = random_.bernoulli(mix_.student_share);
       if (admitted_) {
         admitted_->push_back(static_cast<std::uint32_t>(donors_.size()));
       } else {
         attend(donor, DonorKind::FirstTime);
       }
-      scratch_.push_back(static_cast<std::uint32_t>(donors_.size()));
       donors_.push_back(donor);
     }
   }
@@ -212,42 +274,58 @@ class Session {
   }
 
  private:
-  bool responds(const Donor& donor) {
-    if (!pool_.eligible(donor, conditions_.day)) {
-      ++outcome_.ineligible;
-      return false;
-    }
-    const double p = response_of(rates_, pool_.kind(donor), donor, conditions_.day, turnout_.min_interval_days);
-    return random_.uniform() < p;
-  }
-
-  // Everyone is invited: walk the donors in memory order (cache-friendly) and
-  // rewrite the scratch as respondents from the front, the others from the
-  // back, so that it stays a permutation of the pool's indices.
-  std::uint32_t invite_everyone() {
-    std::uint32_t front = 0;
-    auto back = static_cast<std::uint32_t>(donors_.size());
-    for (std::uint32_t i = 0; i < donors_.size(); ++i) {
-      if (responds(donors_[i])) {
-        scratch_[front++] = i;
-      } else {
-        scratch_[--back] = i;
+  // Fills the candidates vector with `count` distinct indices below n, a
+  // uniform random subset. Few are drawn by rejecting repeats (a bit per
+  // donor marks those drawn); most, by drawing those left out and taking the
+  // rest in memory order. The bits are all clear again on return.
+  void draw_distinct(std::uint32_t count, std::uint32_t n) {
+    candidates_.clear();
+    if (count == 0) return;
+    const std::size_t words = (static_cast<std::size_t>(n) + 63) / 64;
+    if (drawn_bits_.size() < words) drawn_bits_.resize(words, 0);
+    const bool take_drawn = count <= n / 2;
+    const std::uint32_t to_draw = take_drawn ? count : n - count;
+    // Draws come in batches of as many as are still missing, their bits
+    // prefetched before they are tested: the draws and their order are those of
+    // drawing one at a time, but the cache misses overlap.
+    std::uint32_t drawn = 0;
+    while (drawn < to_draw) {
+      batch_.resize(to_draw - drawn);
+      for (std::uint32_t& index : batch_) {
+        index = random_.below(n);
+        __builtin_prefetch(&drawn_bits_[index / 64]);
+      }
+      for (const std::uint32_t index : batch_) {
+        std::uint64_t& word = drawn_bits_[index / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (index % 64);
+        if (word & bit) continue;
+        word |= bit;
+        ++drawn;
+        if (take_drawn) candidates_.push_back(index);
       }
     }
-    return front;
+    if (take_drawn) {
+      for (const std::uint32_t index : candidates_) drawn_bits_[index / 64] = 0;
+      return;
+    }
+    for (std::size_t w = 0; w < words; ++w) {
+      std::uint64_t kept = ~drawn_bits_[w];
+      if (w + 1 == words && n % 64 != 0) kept &= (std::uint64_t{1} << (n % 64)) - 1;
+      drawn_bits_[w] = 0;
+      for (; kept != 0; kept &= kept - 1) {
+        candidates_.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(kept))));
+      }
+    }
   }
 
-  // Partial Fisher-Yates on the scratch permutation: its first m entries become
-  // m distinct donors drawn uniformly (whatever order earlier sessions left),
-  // in O(m). Respondents are swapped to the front as they are found.
-  std::uint32_t invite_sample(std::uint32_t m) {
-    const auto n = static_cast<std::uint32_t>(donors_.size());
-    std::uint32_t respondents = 0;
-    for (std::uint32_t i = 0; i < m; ++i) {
-      std::swap(scratch_[i], scratch_[i + random_.below(n - i)]);
-      if (responds(donors_[scratch_[i]])) std::swap(scratch_[respondents++], scratch_[i]);
+  // lapse_decay() of kind k, from the pool's table for the days a run meets.
+  double decay(std::size_t k, DayNumber days) {
+    std::vector<double>& table = decay_tables_[k];
+    if (days >= kTabulatedDecayDays) return lapse_decay(days, rates_.inverse_lapse[k]);
+    while (table.size() <= static_cast<std::size_t>(days)) {
+      table.push_back(lapse_decay(static_cast<DayNumber>(table.size()), rates_.inverse_lapse[k]));
     }
-    return respondents;
+    return table[static_cast<std::size_t>(days)];
   }
 
   // Whether the next of `remaining` arrivals takes one of `places` places.
@@ -261,7 +339,9 @@ class Session {
       ++outcome_.deferred;
       return;
     }
+    if (donor.last_donation != kNeverDonated) last_donations_.remove(donor.last_donation);
     donor.last_donation = conditions_.day;
+    last_donations_.add(conditions_.day);
     if (donor.donations < std::numeric_limits<std::uint16_t>::max()) ++donor.donations;
     ++outcome_.donated;
     ++outcome_.donated_by_group[index(donor.group)];
@@ -270,20 +350,35 @@ class Session {
   const DonorPool& pool_;
   const TurnoutParameters& turnout_;
   std::vector<Donor>& donors_;
-  std::vector<std::uint32_t>& scratch_;
+  LastDonationDays& last_donations_;
+  std::vector<std::uint64_t>& drawn_bits_;
+  std::vector<std::uint32_t>& candidates_;
+  std::vector<std::uint32_t> batch_;
+  DecayTables& decay_tables_;
   const SessionConditions& conditions_;
   const ResponseRates rates_;
+  const double reach_;  // highest response probability this session
   const WalkInMix mix_;
+  const CategoricalTable recruit_groups_;
   RandomStream& random_;
   SessionOutcome outcome_;
   std::vector<std::uint32_t>* admitted_ = nullptr;
 };
 
-Donor initial_donor(const TurnoutParameters& turnout, const InitialPool& initial, DayNumber start_day,
-                    RandomStream& random) {
+// What an initial donor is drawn from.
+struct InitialDraws {
+  const TurnoutParameters& turnout;
+  const InitialPool& initial;
+  CategoricalTable kinds;
+  CategoricalTable groups;
+};
+
+Donor initial_donor(const InitialDraws& draws, DayNumber start_day, RandomStream& random) {
+  const TurnoutParameters& turnout = draws.turnout;
+  const InitialPool& initial = draws.initial;
   Donor donor;
   int donations = 1;  // a first-time donor
-  switch (categorical(initial.kind_shares, random)) {
+  switch (draws.kinds(random)) {
     case 1: donations = turnout.repeat_after_donations; break;
     case 2:
       donations = turnout.regular_after_donations + static_cast<int>(random.below(kRegularExtraDonations));
@@ -291,7 +386,7 @@ Donor initial_donor(const TurnoutParameters& turnout, const InitialPool& initial
     default: break;
   }
   donor.donations = static_cast<std::uint16_t>(std::clamp(donations, 1, 0xFFFF));
-  donor.group = group_at(categorical(turnout.group_shares, random));
+  donor.group = group_at(draws.groups(random));
   donor.student = random.bernoulli(initial.student_share);
   const auto spread = static_cast<std::uint32_t>(std::max(1, initial.last_donation_spread_days));
   donor.last_donation = start_day - 1 - static_cast<DayNumber>(random.below(spread));
@@ -309,9 +404,40 @@ DonorPool::DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_pop
   if (!is_probability(initial.student_share)) invalid("student_share must be in [0, 1]");
   const auto n = static_cast<std::size_t>(initial.known_donors);
   donors_.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) donors_.push_back(initial_donor(turnout_, initial, start_day, random));
-  invited_scratch_.resize(n);
-  std::iota(invited_scratch_.begin(), invited_scratch_.end(), std::uint32_t{0});
+  const InitialDraws draws{turnout_, initial, CategoricalTable(initial.kind_shares),
+                           CategoricalTable(turnout_.group_shares)};
+  for (std::size_t i = 0; i < n; ++i) {
+    donors_.push_back(initial_donor(draws, start_day, random));
+    last_donations_.add(donors_.back().last_donation);
+  }
+}
+
+void LastDonationDays::add(DayNumber day) {
+  if (counts_.empty()) origin_ = day;
+  if (day < origin_) {
+    counts_.insert(counts_.begin(), static_cast<std::size_t>(origin_ - day), 0);
+    origin_ = day;
+  }
+  const auto at = static_cast<std::size_t>(day - origin_);
+  if (at >= counts_.size()) counts_.resize(at + 1, 0);
+  ++counts_[at];
+}
+
+void LastDonationDays::remove(DayNumber day) {
+  const auto at = static_cast<std::size_t>(day - origin_);
+  if (day < origin_ || at >= counts_.size() || counts_[at] == 0) {
+    throw std::logic_error("LastDonationDays: removing a donation that was never added");
+  }
+  --counts_[at];
+}
+
+std::int64_t LastDonationDays::on_or_after(DayNumber first) const noexcept {
+  const std::int64_t offset = static_cast<std::int64_t>(first) - origin_;
+  std::int64_t count = 0;
+  for (auto at = static_cast<std::size_t>(std::max<std::int64_t>(offset, 0)); at < counts_.size(); ++at) {
+    count += counts_[at];
+  }
+  return count;
 }
 
 DonorKind DonorPool::kind(const Donor& donor) const noexcept {
@@ -326,12 +452,13 @@ bool DonorPool::eligible(const Donor& donor, DayNumber day) const noexcept {
 
 double DonorPool::response_probability(const Donor& donor, const SessionConditions& conditions) const noexcept {
   if (!eligible(donor, conditions.day)) return 0.0;
-  return response_of(response_rates(turnout_, conditions), kind(donor), donor, conditions.day,
-                     turnout_.min_interval_days);
+  const ResponseRates rates = response_rates(turnout_, conditions);
+  return response_of(rates, kind(donor), donor, conditions.day, turnout_.min_interval_days,
+                     [&rates](std::size_t k, DayNumber days) { return lapse_decay(days, rates.inverse_lapse[k]); });
 }
 
 SessionOutcome DonorPool::run_session(const SessionConditions& conditions, RandomStream& random) {
-  Session session(*this, donors_, invited_scratch_, conditions, random);
+  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
   const std::uint32_t respondents = session.invite(conditions.invitations);
   const std::int64_t walk_ins = session.walk_ins(eligible_population_);
   const std::int64_t recruits = session.register_arrivals(respondents, walk_ins);
@@ -342,7 +469,7 @@ SessionOutcome DonorPool::run_session(const SessionConditions& conditions, Rando
 
 SessionOutcome DonorPool::admit(const SessionConditions& conditions, RandomStream& random,
                                 std::vector<std::uint32_t>& arrivals) {
-  Session session(*this, donors_, invited_scratch_, conditions, random);
+  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
   session.admit_into(arrivals);
   const std::uint32_t respondents = session.invite(conditions.invitations);
   const std::int64_t walk_ins = session.walk_ins(eligible_population_);
@@ -354,6 +481,8 @@ SessionOutcome DonorPool::admit(const SessionConditions& conditions, RandomStrea
 
 void DonorPool::donated(std::uint32_t index, DayNumber day) {
   Donor& donor = donors_.at(index);
+  if (donor.last_donation != kNeverDonated) last_donations_.remove(donor.last_donation);
+  last_donations_.add(day);
   donor.last_donation = day;
   donor.left_queue = false;
   if (donor.donations < std::numeric_limits<std::uint16_t>::max()) ++donor.donations;

@@ -83,6 +83,24 @@ struct InitialPool {
   int last_donation_spread_days = 365;
 };
 
+// How many donors last gave on each day: counts those still within the minimum
+// interval without reading the donors themselves.
+class LastDonationDays {
+ public:
+  void add(DayNumber day);
+  void remove(DayNumber day);
+  // Donors whose last donation is on `first` or later.
+  std::int64_t on_or_after(DayNumber first) const noexcept;
+
+ private:
+  DayNumber origin_ = 0;               // day of counts_[0]
+  std::vector<std::int32_t> counts_;   // donors by last-donation day
+};
+
+// Per donor kind, the response's lapse decay by whole days since eligibility
+// (a session's cache of exp(); the same values, bit for bit).
+using DecayTables = std::array<std::vector<double>, kDonorKindCount>;
+
 class DonorPool {
  public:
   DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
@@ -115,7 +133,10 @@ class DonorPool {
   TurnoutParameters turnout_;
   std::int64_t eligible_population_;  // people not yet known as donors
   std::vector<Donor> donors_;
-  std::vector<std::uint32_t> invited_scratch_;
+  LastDonationDays last_donations_;         // of donors_, to count the ineligible
+  std::vector<std::uint64_t> drawn_bits_;   // session scratch: which donors are drawn (all clear between sessions)
+  std::vector<std::uint32_t> candidates_;   // session scratch: donors touched, respondents first
+  DecayTables decay_tables_;
 };
 
 }  // namespace giotmau::blood

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace giotmau::blood {
 namespace {
@@ -228,6 +229,31 @@ std::int64_t negative_binomial(double mean, double dispersion, RandomStream& ran
   return poisson(gamma(dispersion, mean / dispersion, random), random);
 }
 
+std::int64_t hypergeometric(std::int64_t population, std::int64_t successes, std::int64_t draws,
+                            RandomStream& random) {
+  assert(population >= 0 && successes >= 0 && successes <= population && draws >= 0 && draws <= population);
+  if (draws <= 0 || successes <= 0) return 0;
+  if (successes >= population) return draws;
+  // Drawing d items or leaving d out are the same experiment: walk the shorter side.
+  const bool left_out = draws > population - draws;
+  std::int64_t steps = left_out ? population - draws : draws;
+  std::int64_t items = population, unseen_successes = successes, found = 0;
+  for (; steps > 0 && unseen_successes > 0; --steps, --items) {
+    if (unseen_successes == items) {  // only successes remain
+      found += steps;
+      break;
+    }
+    const bool success = items <= std::numeric_limits<std::uint32_t>::max()
+                             ? random.below(static_cast<std::uint32_t>(items)) < unseen_successes
+                             : random.uniform() * static_cast<double>(items) < static_cast<double>(unseen_successes);
+    if (success) {
+      ++found;
+      --unseen_successes;
+    }
+  }
+  return left_out ? successes - found : found;
+}
+
 void multinomial(std::int64_t n, std::span<const double> weights, std::span<std::int64_t> counts,
                  RandomStream& random) {
   assert(counts.size() == weights.size());
@@ -271,6 +297,24 @@ std::size_t categorical(std::span<const double> weights, RandomStream& random) {
     if (target < cumulative) return i;
   }
   return last;  // also absorbs rounding in the running sum
+}
+
+CategoricalTable::CategoricalTable(std::span<const double> weights) {
+  if (weights.size() > kMaxCategories) throw std::invalid_argument("CategoricalTable: too many categories");
+  // The same sums, in the same order, as categorical().
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] > 0) {
+      total_ += weights[i];
+      last_ = i;
+    }
+  }
+  double cumulative = 0;
+  for (std::size_t i = 0; i < last_; ++i) {
+    if (!(weights[i] > 0)) continue;
+    cumulative += weights[i];
+    bounds_[bound_count_] = cumulative;
+    indices_[bound_count_++] = i;
+  }
 }
 
 }  // namespace giotmau::blood

@@ -2,6 +2,8 @@
 // Random variates the model needs, drawn from a kernel random stream. All are
 // exact samplers (no normal approximations), so small and large means alike
 // have the right distribution.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -18,6 +20,12 @@ double gamma(double shape, double scale, RandomStream& random);
 std::int64_t poisson(double mean, RandomStream& random);
 // Binomial(n, p), n >= 0, 0 <= p <= 1 (inversion for small n*p, BTRD otherwise).
 std::int64_t binomial(std::int64_t n, double p, RandomStream& random);
+// Hypergeometric: successes among `draws` items taken without replacement from
+// `population` items of which `successes` are successes (all >= 0, successes and
+// draws <= population). Sequential draws, O(min(draws, population - draws)):
+// exact, and cheap for the hundreds of draws a session needs.
+std::int64_t hypergeometric(std::int64_t population, std::int64_t successes, std::int64_t draws,
+                            RandomStream& random);
 // Negative binomial with the given mean and dispersion k (variance = mean + mean^2/k),
 // as a gamma–Poisson mixture; k = +inf or k <= 0 gives Poisson.
 std::int64_t negative_binomial(double mean, double dispersion, RandomStream& random);
@@ -26,5 +34,27 @@ void multinomial(std::int64_t n, std::span<const double> weights, std::span<std:
                  RandomStream& random);
 // Index drawn with probability proportional to weights.
 std::size_t categorical(std::span<const double> weights, RandomStream& random);
+
+// categorical() with the running sums computed once, for weights drawn from
+// many times (a pool's million donors): the same draws, bit for bit.
+class CategoricalTable {
+ public:
+  explicit CategoricalTable(std::span<const double> weights);
+  std::size_t operator()(RandomStream& random) const noexcept {
+    const double target = random.uniform() * total_;
+    for (std::size_t i = 0; i < bound_count_; ++i) {
+      if (target < bounds_[i]) return indices_[i];
+    }
+    return last_;
+  }
+
+ private:
+  static constexpr std::size_t kMaxCategories = 16;
+  double total_ = 0.0;
+  std::size_t last_ = 0;
+  std::size_t bound_count_ = 0;
+  std::array<double, kMaxCategories> bounds_{};        // running sums, categories before the last
+  std::array<std::size_t, kMaxCategories> indices_{};  // their indices
+};
 
 }  // namespace giotmau::blood

@@ -263,11 +263,11 @@ class Simulation {
     }
   }
 
-  // Runs one LP's events below `window_end`; returns the earliest time this LP
-  // still has pending or has sent elsewhere during the window.
+  // Runs one LP's events below `window_end` (its inbox already drained, or
+  // empty); returns the earliest time this LP still has pending or has sent
+  // elsewhere during the window.
   Tick run_lp(LpId id, Tick window_end, std::uint64_t& processed, std::uint64_t& remote) {
     LogicalProcess& lp = lps_[id];
-    lp.inbox.drain([&lp](PendingEvent&& e) { push(lp, std::move(e)); });
     Context<Model> ctx(*this, id);
     std::uint64_t count = 0;
     while (!lp.heap.empty() && lp.heap.front().time < window_end) {
@@ -287,6 +287,9 @@ class Simulation {
     return std::min(own_next, ctx.earliest_sent_);
   }
 
+  // One thread: events to other LPs went straight into their heaps (deliver),
+  // so the inboxes stay empty and are not visited: at 65,536 LPs their lock
+  // and vectors were a cache miss per LP per window.
   Tick run_window_sequential(Tick window_end) {
     Tick next = kNever;
     std::uint64_t processed = 0;
@@ -314,6 +317,8 @@ class Simulation {
           tbb::blocked_range<std::size_t>(0, n, grain), WindowResult{},
           [&](const tbb::blocked_range<std::size_t>& range, WindowResult acc) {
             for (std::size_t id = range.begin(); id != range.end(); ++id) {
+              LogicalProcess& lp = lps_[id];
+              lp.inbox.drain([&lp](PendingEvent&& e) { push(lp, std::move(e)); });
               acc.next = std::min(acc.next, run_lp(static_cast<LpId>(id), window_end, acc.processed, acc.remote));
             }
             return acc;

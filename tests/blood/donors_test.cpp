@@ -458,6 +458,43 @@ TEST(DonorInvitations, AreDistinctAndUniform) {
   EXPECT_EQ(pool.run_session(all, random).donated, 200);
 }
 
+// A session reads only some invitees (those marked by thinning) and counts the
+// others' ineligibility from the pool's last-donation days: whatever the
+// response, the invitees who are within the interval and those who respond
+// must still come out in their expected numbers. Every registered donor is
+// deferred, so the pool never changes between sessions.
+TEST(DonorInvitations, IneligibleAndRespondentsAreCountedRightWhateverTheResponse) {
+  for (const double p : {0.0, 0.3, 1.0}) {
+    RandomStream random(13, 1);
+    TurnoutParameters turnout = constant_turnout(p);
+    turnout.deferral_probability = {1.0, 1.0, 1.0};
+    DonorPool pool(turnout, 0, initial_pool(1'000), kStart, random);
+    const auto within_interval = std::count_if(pool.donors().begin(), pool.donors().end(), [](const Donor& d) {
+      return kStart - d.last_donation < 84;
+    });
+    const double ineligible_share = static_cast<double>(within_interval) / 1'000.0;
+    ASSERT_GT(within_interval, 150);  // ~84/365 of the pool
+    const int sessions = 2'000;
+    const std::int64_t m = 100;
+    std::int64_t ineligible = 0, registered = 0;
+    for (int s = 0; s < sessions; ++s) {
+      SessionConditions conditions;
+      conditions.day = kStart;
+      conditions.invitations = m;
+      const SessionOutcome out = pool.run_session(conditions, random);
+      ASSERT_EQ(out.donated, 0);
+      ASSERT_EQ(out.deferred, out.registered);
+      ineligible += out.ineligible;
+      registered += out.registered;
+    }
+    // Per session, ineligible invitees are hypergeometric (variance below the
+    // binomial's), so a binomial bound over all sessions is a safe one.
+    expect_binomial(ineligible, sessions * m, ineligible_share);
+    // Each eligible invitee responds with probability p (and none is turned away).
+    expect_binomial(registered, sessions * m - ineligible, p);
+  }
+}
+
 TEST(DonorDeterminism, SameSeedSameOutcomeDifferentSeedDifferent) {
   auto simulate = [](std::uint64_t seed) {
     RandomStream random(seed, 42);

@@ -154,6 +154,43 @@ TEST(Sampling, BinomialMomentsAndShape) {
   }
 }
 
+double hypergeometric_pmf(std::int64_t population, std::int64_t successes, std::int64_t draws, std::int64_t k) {
+  if (k < std::max<std::int64_t>(0, draws - (population - successes)) || k > std::min(draws, successes)) return 0.0;
+  const auto log_choose = [](std::int64_t n, std::int64_t r) {
+    return std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(r) + 1) -
+           std::lgamma(static_cast<double>(n - r) + 1);
+  };
+  return std::exp(log_choose(successes, k) + log_choose(population - successes, draws - k) -
+                  log_choose(population, draws));
+}
+
+TEST(Sampling, HypergeometricMomentsAndShape) {
+  struct Case {
+    std::int64_t population, successes, draws;
+  };
+  // Few and many draws (the left-out side is walked), rare and common successes.
+  const std::array<Case, 6> cases = {{{50, 10, 12}, {2'500, 500, 640}, {2'500, 500, 2'400},
+                                      {1'000, 990, 300}, {400, 3, 350}, {1'000, 500, 500}}};
+  std::uint64_t stream = 100;
+  for (const auto& [population, successes, draws] : cases) {
+    RandomStream r(17, ++stream);
+    const auto xs = draw_many(kDraws / 10, [&] { return hypergeometric(population, successes, draws, r); });
+    const std::string what = "hypergeometric(" + std::to_string(population) + ", " + std::to_string(successes) +
+                             ", " + std::to_string(draws) + ")";
+    const double N = static_cast<double>(population), K = static_cast<double>(successes),
+                 n = static_cast<double>(draws);
+    const double mean = n * K / N;
+    expect_moments(xs, mean, n * (K / N) * (1 - K / N) * (N - n) / (N - 1), what);
+    expect_fits(xs, [=](std::int64_t k) { return hypergeometric_pmf(population, successes, draws, k); },
+                static_cast<std::int64_t>((n + 1) * (K + 1) / (N + 2)), std::min(draws, successes), what);
+  }
+  RandomStream r(17, 1);
+  EXPECT_EQ(hypergeometric(100, 0, 50, r), 0);
+  EXPECT_EQ(hypergeometric(100, 100, 50, r), 50);
+  EXPECT_EQ(hypergeometric(100, 30, 100, r), 30);
+  EXPECT_EQ(hypergeometric(100, 30, 0, r), 0);
+}
+
 TEST(Sampling, NegativeBinomialHasVarianceMeanPlusMeanSquaredOverK) {
   struct Case {
     double mean, k;
@@ -261,6 +298,15 @@ TEST(Sampling, CategoricalFrequencies) {
   }
   const std::array<double, 1> single = {2.5};
   EXPECT_EQ(categorical(single, r), 0u);
+}
+
+TEST(Sampling, CategoricalTableDrawsWhatCategoricalDraws) {
+  const std::array<double, 8> weights = {0.4158, 0.0042, 0.0, 0.2178, 0.297, 0.0003, 0.0594, 0.0};
+  const CategoricalTable table(weights);
+  RandomStream a(23, 1), b(23, 1);
+  for (int i = 0; i < kDraws; ++i) ASSERT_EQ(table(a), categorical(weights, b)) << i;
+  const std::array<double, 1> single = {2.5};
+  EXPECT_EQ(CategoricalTable(single)(a), 0u);
 }
 
 TEST(Sampling, DegenerateParameters) {
