@@ -25,6 +25,7 @@ struct ExperimentArguments {
   bool quiet = false;                 // no KPI tables, no progress bar
   std::string output;                 // HDF5 results; empty: none
   bool force = false;                 // replace existing results files
+  std::vector<std::string> overrides; // --set KEY=VALUE, applied to every scenario before validation
 };
 
 struct RunArguments {
@@ -53,8 +54,9 @@ struct SizeTargetsArguments {
   double tolerance = 0.02;
   double min_multiplier = 0.25;
   double max_multiplier = 4.0;
-  std::size_t max_evaluations = 150;
+  std::size_t max_evaluations = 12;
   std::string hdf5;                    // the plan as an HDF5 table; empty: none
+  std::vector<std::string> vary;       // --vary KEY=LOW:HIGH[:STEPS]: the plan sized at each value
 };
 
 int validate_command(const std::string& path);

@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "io/apply_overrides.hpp"
 #include "io/sha256.hpp"
 
 // Layout of this file, top to bottom:
@@ -1739,6 +1740,17 @@ LoadedScenario load_scenario(const fs::path& file) {
   Issues issues(file.lexically_normal().string());
   Loader loader(issues);
   auto merged = loader.from_file(file, nullptr);
+  return finish(std::move(merged), std::move(loader.files), issues);
+}
+
+LoadedScenario load_scenario(const fs::path& file, const std::vector<ScenarioOverride>& overrides) {
+  Issues issues(file.lexically_normal().string());
+  Loader loader(issues);
+  auto merged = loader.from_file(file, nullptr);
+  if (merged && !overrides.empty()) {
+    std::vector<ScenarioIssue> bad = apply_overrides(*merged, overrides);
+    if (!bad.empty()) throw ScenarioError(std::move(bad));
+  }
   return finish(std::move(merged), std::move(loader.files), issues);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "blood/scenario.hpp"
+#include "io/overrides.hpp"
 
 namespace giotmau::io {
 
@@ -43,6 +44,11 @@ inline constexpr std::uintmax_t kMaxScenarioFileBytes = 16u * 1024u * 1024u;
 
 // Loads `file` and the chain of files it `extends`. Throws ScenarioError.
 LoadedScenario load_scenario(const std::filesystem::path& file);
+
+// Same, with `--set` overrides applied to the merged document before it is
+// read: every check applies to them, and resolved_toml (so the SHA-256) holds
+// them. A bad key or value is a ScenarioIssue naming the `--set` argument.
+LoadedScenario load_scenario(const std::filesystem::path& file, const std::vector<ScenarioOverride>& overrides);
 
 // Same, from text; `file_label` names it in messages, and `extends` in it is
 // resolved against the directory part of the label.
