@@ -22,3 +22,5 @@ echo "== national year through the command line, without and with HDF5 output"
 /usr/bin/time -f "no output: %e s wall, %M KB peak" "$bin/giotmau" run scenarios/vietnam-2025.toml --quiet >/dev/null
 /usr/bin/time -f "with -o:   %e s wall, %M KB peak" "$bin/giotmau" run scenarios/vietnam-2025.toml --quiet -o "$tmp/r.h5" >/dev/null
 ls -l "$tmp/r.h5" | awk '{print "results file: " $5 " bytes"}'
+echo "== size-targets -n 8 as a multiple of run -n 8 (national; about a quarter of an hour on 2 cores)"
+bench/size-targets.sh "${1:-build}"

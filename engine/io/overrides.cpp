@@ -181,13 +181,16 @@ class Applier {
     toml::node& v = *holder.get("v");
     // std::move: a copied toml++ node loses its source, which messages cite.
     if (!existing || existing->type() == v.type()) return std::optional<toml::table>(std::move(holder));
+    // Converted by reading the value again in the other form, so that it
+    // keeps a source for the messages that cite it.
     if (existing->is_floating_point() && v.is_integer()) {
+      if (auto again = parse(std::to_string(v.as_integer()->get()) + ".0")) return std::move(again);
       return toml::table{{"v", static_cast<double>(v.as_integer()->get())}};
     }
     if (existing->is_integer() && v.is_floating_point()) {
       const double x = v.as_floating_point()->get();
       if (std::isfinite(x) && x == std::floor(x) && std::abs(x) < 9.0e15) {
-        return toml::table{{"v", static_cast<std::int64_t>(x)}};
+        if (auto again = parse(std::to_string(static_cast<std::int64_t>(x)))) return std::move(again);
       }
     }
     fail("expected " + kind(*existing) + " (as the scenario has there), got " + kind(v) + " '" + o_.value + "'");
