@@ -44,10 +44,22 @@ void check_output(const fs::path& path, bool force) {
 
 // The scenario with the command's `--set KEY=VALUE` overrides applied before
 // it is validated (engine/io/overrides.hpp).
+std::vector<io::ScenarioOverride> overrides(const ExperimentArguments& a) {
+  std::vector<io::ScenarioOverride> parsed;
+  for (const std::string& o : a.overrides) parsed.push_back(io::parse_override(o));
+  return parsed;
+}
+
 io::LoadedScenario load(const std::string& file, const ExperimentArguments& a) {
-  std::vector<io::ScenarioOverride> overrides;
-  for (const std::string& o : a.overrides) overrides.push_back(io::parse_override(o));
-  return io::load_scenario(file, overrides);
+  return io::load_scenario(file, overrides(a));
+}
+
+// The scenario at one value of a --vary sweep, the --set overrides first.
+io::LoadedScenario load_at(const std::string& file, const ExperimentArguments& a, const io::ScenarioSweep& sweep,
+                           double value) {
+  std::vector<io::ScenarioOverride> all = overrides(a);
+  all.push_back(io::sweep_point(sweep, value));
+  return io::load_scenario(file, all);
 }
 
 ScenarioLabel label(const std::string& file, const io::LoadedScenario& loaded) {
@@ -471,11 +483,8 @@ std::vector<SensitivityPoint> sweep(const SizeTargetsArguments& args, const std:
   std::vector<SensitivityPoint> points;
   for (const io::ScenarioSweep& s : sweeps) {
     for (const double value : s.values) {
-      std::vector<io::ScenarioOverride> overrides;
-      for (const std::string& o : args.experiment.overrides) overrides.push_back(io::parse_override(o));
-      overrides.push_back(io::sweep_point(s, value));
-      const io::LoadedScenario loaded = io::load_scenario(args.scenario, overrides);
-      if (!args.experiment.quiet) spdlog::info("sensitivity: {} = {}", s.key, overrides.back().value);
+      const io::LoadedScenario loaded = load_at(args.scenario, args.experiment, s, value);
+      if (!args.experiment.quiet) spdlog::info("sensitivity: {} = {}", s.key, io::sweep_point(s, value).value);
       points.push_back({s.key, value, experiments::size_targets(loaded.scenario, base_options)});
     }
   }
@@ -491,10 +500,7 @@ int size_targets_command(const SizeTargetsArguments& args) {
   for (const std::string& v : args.vary) sweeps.push_back(io::parse_sweep(v));
   for (const io::ScenarioSweep& s : sweeps) {  // every value must load, before the long work starts
     for (const double value : s.values) {
-      std::vector<io::ScenarioOverride> overrides;
-      for (const std::string& o : a.overrides) overrides.push_back(io::parse_override(o));
-      overrides.push_back(io::sweep_point(s, value));
-      blood::build_world(io::load_scenario(args.scenario, overrides).scenario, a.days);
+      blood::build_world(load_at(args.scenario, a, s, value).scenario, a.days);
     }
   }
   check_plan_outputs(args);
