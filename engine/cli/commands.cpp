@@ -289,7 +289,8 @@ void print_sizing_header(const ScenarioLabel& s, const blood::World& world, cons
   std::printf("period: %s .. %s (%d days)\nseed: %llu\n", blood::iso_date(world.first_day).c_str(),
               blood::iso_date(world.first_day + world.days - 1).c_str(), world.days,
               static_cast<unsigned long long>(o.base_seed));
-  std::printf("replications: %zu per evaluation (the same seeds in every evaluation: common random numbers)\n",
+  std::printf("replications: %zu per evaluation (the same seeds in every search evaluation: common random numbers; "
+              "fresh ones to verify the plan)\n",
               o.replications);
   std::printf("threads: %u\n", o.threads);
   std::printf("goals: every province's red-cell fill rate >= %g and outdate rate <= %g, one-sided bounds at %g%% "

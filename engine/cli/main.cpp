@@ -40,7 +40,9 @@ void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a) {
 void add_size_targets_options(CLI::App* cmd, cli::SizeTargetsArguments& a) {
   cmd->add_option("scenario", a.scenario, "scenario file (TOML)")->required();
   add_experiment_options(cmd, a.experiment);
-  cmd->get_option("-n")->description("replications per evaluation, the same seeds in each (default 20, at least 2)");
+  cmd->get_option("-n")->description(
+      "replications per evaluation: the same seeds in every search evaluation, fresh ones to verify (default 20, at "
+      "least 2)");
   cmd->get_option("--quiet")->description("no plan tables and no line per evaluation");
   cmd->add_option("--fill-rate", a.fill_rate, "red-cell fill rate every province must reach (default 0.99)")
       ->check(CLI::Range(0.0, 1.0));

@@ -16,7 +16,12 @@
 // checked, not searched on: collections lower than the smallest that meet the
 // fill goal miss it, so the minimal multiplier is also the one with the
 // fewest outdates; a province over the limit there cannot meet both goals by
-// scaling its collections. Method, accuracy and cost: docs/target-sizing.md.
+// scaling its collections.
+//
+// The search moves every province at once (a secant step per province per
+// evaluation, common random numbers across evaluations), then runs the plan
+// on fresh seeds and reports those: at most 12 evaluations of the whole
+// country by default. Method, guarantees and cost: docs/target-sizing.md.
 #include <array>
 #include <cstddef>
 #include <cstdint>
