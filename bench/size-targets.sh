@@ -28,7 +28,7 @@ else
   for _ in $(seq "$pairs"); do
     a0=$(date +%s.%N); "${sizing[@]}" >>"$log" 2>&1; a1=$(date +%s.%N)
     $simulation >/dev/null; b1=$(date +%s.%N)
-    awk -v a="$(echo "$a1 - $a0" | bc)" -v b="$(echo "$b1 - $a1" | bc)" \
-      'BEGIN { printf "size-targets %.1f s, run %.1f s, ratio %.2f\n", a, b, a / b }'
+    awk -v a0="$a0" -v a1="$a1" -v b1="$b1" \
+      'BEGIN { a = a1 - a0; b = b1 - a1; printf "size-targets %.1f s, run %.1f s, ratio %.2f\n", a, b, a / b }'
   done
 fi
