@@ -26,3 +26,5 @@ echo "== national year through the command line, without and with HDF5 output"
 ls -l "$tmp/r.h5" | awk '{print "results file: " $5 " bytes"}'
 echo "== peer benchmark: the same small system in giotmau and SimPy (bench/peer)"
 /usr/bin/python3 bench/peer/compare.py --giotmau "$bin/giotmau_peer" --seeds 5
+echo "== size-targets -n 8 as a multiple of run -n 8 (national; about a quarter of an hour on 2 cores)"
+bench/size-targets.sh "${1:-build}"

@@ -27,6 +27,7 @@
 #include "results/destination.hpp"
 #include "results/hdf5_handle.hpp"
 #include "results/hdf5_writer.hpp"
+#include "results/table_file.hpp"
 #include "results/interrupt.hpp"
 
 namespace giotmau::cli {
@@ -58,6 +59,26 @@ io::LoadLimits load_limits(const ExperimentArguments& a) {
     limits.how_to_raise = "three quarters of this machine's memory; --max-memory GB sets another";
   }
   return limits;
+}
+
+// The scenario with the command's `--set KEY=VALUE` overrides applied before
+// it is validated (engine/io/overrides.hpp).
+std::vector<io::ScenarioOverride> overrides(const ExperimentArguments& a) {
+  std::vector<io::ScenarioOverride> parsed;
+  for (const std::string& o : a.overrides) parsed.push_back(io::parse_override(o));
+  return parsed;
+}
+
+io::LoadedScenario load(const std::string& file, const ExperimentArguments& a) {
+  return io::load_scenario(file, {a.year, load_limits(a), overrides(a)});
+}
+
+// The scenario at one value of a --vary sweep, the --set overrides first.
+io::LoadedScenario load_at(const std::string& file, const ExperimentArguments& a, const io::ScenarioSweep& sweep,
+                           double value) {
+  std::vector<io::ScenarioOverride> all = overrides(a);
+  all.push_back(io::sweep_point(sweep, value));
+  return io::load_scenario(file, {a.year, load_limits(a), std::move(all)});
 }
 
 ScenarioLabel label(const std::string& file, const io::LoadedScenario& loaded) {
@@ -178,128 +199,101 @@ void write_csv(const fs::path& path, const std::string& text, bool force) {
   });
 }
 
-// One row of the HDF5 table, laid out for H5Dwrite (a compound type with
-// the CSV's columns; strings as variable-length UTF-8).
-struct Hdf5PlanRow {
-  const char* area;
-  double multiplier;
-  std::int64_t annual_target;
-  std::int64_t months[12];
-  double rates[6];  // fill rate, its low and high; outdate rate, its low and high
-  std::int8_t meets_fill_rate;
-  std::int8_t meets_outdate_rate;
-  const char* status;
-};
-
-using results::check;
-using results::checked;
-using results::Handle;
-
-Handle plan_row_type() {
-  const Handle text = results::make_vlen_utf8();
-  Handle row = checked(H5Tcreate(H5T_COMPOUND, sizeof(Hdf5PlanRow)), H5Tclose, "creating the row type");
-  const auto insert = [&](const char* name, std::size_t offset, hid_t type) {
-    check(H5Tinsert(row.get(), name, offset, type), std::string("adding column ") + name);
+// The plan rows as the HDF5 file's /plan table (engine/results writes it).
+results::Table plan_table(const std::vector<PlanRow>& rows) {
+  const auto text = [&](auto member) {
+    std::vector<std::string> v;
+    for (const PlanRow& r : rows) v.push_back(r.*member);
+    return v;
   };
-  insert("area", offsetof(Hdf5PlanRow, area), text.get());
-  insert("multiplier", offsetof(Hdf5PlanRow, multiplier), H5T_NATIVE_DOUBLE);
-  insert("annual_target", offsetof(Hdf5PlanRow, annual_target), H5T_NATIVE_INT64);
-  for (std::size_t m = 0; m < 12; ++m) {
-    insert(kPlanMonthColumns[m], offsetof(Hdf5PlanRow, months) + m * sizeof(std::int64_t), H5T_NATIVE_INT64);
+  const auto integers = [&](auto member) {
+    std::vector<std::int64_t> v;
+    for (const PlanRow& r : rows) v.push_back(r.*member);
+    return v;
+  };
+  const auto numbers = [&](auto member) {
+    std::vector<double> v;
+    for (const PlanRow& r : rows) v.push_back(r.*member);
+    return v;
+  };
+  results::Table t;
+  t.name = "plan";
+  t.description =
+      "one row per province, region and the nation and per month of the period simulated (month 'period': the "
+      "whole period): period_target, the sized plan's mean whole-blood collections; current_plan, the scenario's "
+      "own sessions simulated the same way; difference; multiplier on the province's session capacity; "
+      "sessions_current and typical_capacity, the scenario's sessions and their mean places; session_change, extra "
+      "(+) or fewer (-) sessions of that capacity; red-cell fill and outdate rates (period rows of provinces and "
+      "the nation) with the ends of the two-sided interval at 2c - 1 (the one-sided bounds at confidence c), "
+      "clamped to [0, 1]";
+  t.columns = {{"level", text(&PlanRow::level)},
+               {"region", text(&PlanRow::region)},
+               {"area", text(&PlanRow::area)},
+               {"month", text(&PlanRow::month)},
+               {"period_target", integers(&PlanRow::period_target)},
+               {"current_plan", integers(&PlanRow::current_plan)},
+               {"difference", integers(&PlanRow::difference)},
+               {"multiplier", numbers(&PlanRow::multiplier)},
+               {"sessions_current", numbers(&PlanRow::sessions_current)},
+               {"typical_capacity", numbers(&PlanRow::typical_capacity)},
+               {"session_change", numbers(&PlanRow::session_change)},
+               {"fill_rate", numbers(&PlanRow::fill_rate)},
+               {"fill_rate_low", numbers(&PlanRow::fill_rate_low)},
+               {"fill_rate_high", numbers(&PlanRow::fill_rate_high)},
+               {"outdate_rate", numbers(&PlanRow::outdate_rate)},
+               {"outdate_rate_low", numbers(&PlanRow::outdate_rate_low)},
+               {"outdate_rate_high", numbers(&PlanRow::outdate_rate_high)},
+               {"status", text(&PlanRow::status)}};
+  return t;
+}
+
+// The --vary sweeps as the /sensitivity table: per varied value, the
+// national and regional period targets.
+results::Table sensitivity_table(const std::vector<SensitivityPoint>& points, const blood::World& world) {
+  std::vector<std::string> keys, levels, areas;
+  std::vector<double> values;
+  std::vector<std::int64_t> targets, current, goals_met, evaluations;
+  for (const SensitivityPoint& point : points) {
+    for (const PlanRow& r : plan_rows(point.result, world)) {
+      if (r.month != "period" || r.level == "province") continue;
+      keys.push_back(point.key);
+      values.push_back(point.value);
+      levels.push_back(r.level);
+      areas.push_back(r.area);
+      targets.push_back(r.period_target);
+      current.push_back(r.current_plan);
+      goals_met.push_back(point.result.goals_met());
+      evaluations.push_back(static_cast<std::int64_t>(point.result.evaluations));
+    }
   }
-  constexpr std::array<const char*, 6> kRates = {"fill_rate",    "fill_rate_low",    "fill_rate_high",
-                                                 "outdate_rate", "outdate_rate_low", "outdate_rate_high"};
-  for (std::size_t i = 0; i < kRates.size(); ++i) {
-    insert(kRates[i], offsetof(Hdf5PlanRow, rates) + i * sizeof(double), H5T_NATIVE_DOUBLE);
-  }
-  insert("meets_fill_rate", offsetof(Hdf5PlanRow, meets_fill_rate), H5T_NATIVE_INT8);
-  insert("meets_outdate_rate", offsetof(Hdf5PlanRow, meets_outdate_rate), H5T_NATIVE_INT8);
-  insert("status", offsetof(Hdf5PlanRow, status), text.get());
-  return row;
+  results::Table t;
+  t.name = "sensitivity";
+  t.description = "the plan sized at each value of a varied scenario key (--vary): national and regional period "
+                  "targets, the current plan at that value, whether the goals were met";
+  t.columns = {{"key", keys},       {"value", values},          {"level", levels},
+               {"area", areas},     {"period_target", targets}, {"current_plan", current},
+               {"goals_met", goals_met}, {"evaluations", evaluations}};
+  return t;
 }
 
-std::vector<Hdf5PlanRow> hdf5_rows(const std::vector<PlanRow>& rows) {
-  std::vector<Hdf5PlanRow> out;
-  for (const PlanRow& r : rows) {
-    Hdf5PlanRow h{};
-    h.area = r.area.c_str();
-    h.multiplier = r.multiplier;
-    h.annual_target = r.annual_target;
-    for (std::size_t m = 0; m < 12; ++m) h.months[m] = r.monthly_target[m];
-    const std::array<double, 6> rates = {r.fill_rate,    r.fill_rate_low,    r.fill_rate_high,
-                                         r.outdate_rate, r.outdate_rate_low, r.outdate_rate_high};
-    std::copy(rates.begin(), rates.end(), h.rates);
-    h.meets_fill_rate = r.meets_fill;
-    h.meets_outdate_rate = r.meets_outdate;
-    h.status = r.status.c_str();
-    out.push_back(h);
-  }
-  return out;
-}
-
-void set_attribute(hid_t object, const char* name, hid_t type, const void* value) {
-  const Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose, "creating a scalar dataspace");
-  const Handle attribute = checked(H5Acreate2(object, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                                   std::string("creating attribute ") + name);
-  check(H5Awrite(attribute.get(), type, value), std::string("writing attribute ") + name);
-}
-
-void set_text(hid_t object, const char* name, const std::string& value) {
-  const Handle type = results::make_vlen_utf8();
-  const char* text = value.c_str();
-  set_attribute(object, name, type.get(), &text);
-}
-
-// What the plan was found for, on the file's root group.
-void write_plan_attributes(hid_t file, const ScenarioLabel& scenario, const ExperimentInfo& info,
-                           const experiments::SizingResult& r) {
-  set_text(file, "giotmau_version", kVersion);
-  set_text(file, "git_commit", kGitCommit);
-  set_text(file, "scenario", scenario.name);
-  set_text(file, "scenario_sha256", scenario.sha256);
-  const auto seed = static_cast<std::uint64_t>(info.base_seed);
-  set_attribute(file, "seed", H5T_NATIVE_UINT64, &seed);
-  const std::array<std::pair<const char*, std::int64_t>, 5> counts = {{
-      {"replications", static_cast<std::int64_t>(r.replications)},
-      {"evaluations", static_cast<std::int64_t>(r.evaluations)},
-      {"simulations", static_cast<std::int64_t>(r.simulations)},
-      {"converged", r.converged},
-      {"goals_met", r.goals_met()},
-  }};
-  for (const auto& [name, value] : counts) set_attribute(file, name, H5T_NATIVE_INT64, &value);
-  const std::array<std::pair<const char*, double>, 4> numbers = {{{"fill_rate_goal", r.goals.fill_rate},
-                                                                  {"max_outdate_rate", r.goals.max_outdate_rate},
-                                                                  {"confidence", r.goals.confidence},
-                                                                  {"tolerance", r.tolerance}}};
-  for (const auto& [name, value] : numbers) set_attribute(file, name, H5T_NATIVE_DOUBLE, &value);
-}
-
-// The /plan table; its handles are all closed on return.
-void write_plan_table(hid_t file, const experiments::SizingResult& result) {
-  const std::vector<PlanRow> rows = plan_rows(result);  // owns the strings the packed rows point to
-  const std::vector<Hdf5PlanRow> packed = hdf5_rows(rows);
-  const hsize_t n = packed.size();
-  const Handle type = plan_row_type();
-  const Handle space = checked(H5Screate_simple(1, &n, nullptr), H5Sclose, "creating a dataspace");
-  const Handle plan = checked(H5Dcreate2(file, "plan", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                              H5Dclose, "creating dataset plan");
-  check(H5Dwrite(plan.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), "writing the plan");
-  set_text(plan.get(), "description",
-           "one row per province, then the nation: multiplier on the province's session capacity, annual and "
-           "monthly targets (mean whole-blood collections), red-cell fill and outdate rates with the ends of the "
-           "two-sided interval at 2c - 1 (the one-sided bounds at confidence c)");
-}
-
-void write_plan_hdf5(const fs::path& path, const ScenarioLabel& scenario, const ExperimentInfo& info,
-                     const experiments::SizingResult& result, bool force) {
-  write_atomically(path, force, [&](const fs::path& file_path) {
-    const results::QuietHdf5Errors quiet;
-    Handle file = checked(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                          "creating " + file_path.string());
-    write_plan_attributes(file.get(), scenario, info, result);
-    write_plan_table(file.get(), result);
-    file.close("closing " + file_path.string());  // HDF5 writes its last metadata here: errors must show
-  });
+std::vector<results::Attribute> plan_attributes(const ScenarioLabel& scenario, const ExperimentInfo& info,
+                                                const experiments::SizingResult& r) {
+  using A = results::Attribute;
+  return {A{"giotmau_version", std::string(kVersion)},
+          A{"git_commit", std::string(kGitCommit)},
+          A{"scenario", scenario.name},
+          A{"scenario_sha256", scenario.sha256},
+          A{"seed", static_cast<std::uint64_t>(info.base_seed)},
+          A{"replications", static_cast<std::int64_t>(r.replications)},
+          A{"evaluations", static_cast<std::int64_t>(r.evaluations)},
+          A{"simulations", static_cast<std::int64_t>(r.simulations)},
+          A{"converged", std::int64_t{r.converged}},
+          A{"goals_met", std::int64_t{r.goals_met()}},
+          A{"verification_first_replication", static_cast<std::int64_t>(r.verification_first_replication)},
+          A{"fill_rate_goal", r.goals.fill_rate},
+          A{"max_outdate_rate", r.goals.max_outdate_rate},
+          A{"confidence", r.goals.confidence},
+          A{"tolerance", r.tolerance}};
 }
 
 // ---- size-targets: the command
@@ -334,7 +328,8 @@ void print_sizing_header(const ScenarioLabel& s, const blood::World& world, cons
   std::printf("period: %s .. %s (%d days)\nseed: %llu\n", blood::iso_date(world.first_day).c_str(),
               blood::iso_date(world.first_day + world.days - 1).c_str(), world.days,
               static_cast<unsigned long long>(o.base_seed));
-  std::printf("replications: %zu per evaluation (the same seeds in every evaluation: common random numbers)\n",
+  std::printf("replications: %zu per evaluation (the same seeds in every search evaluation: common random numbers; "
+              "fresh ones to verify the plan)\n",
               o.replications);
   std::printf("threads: %u\n", o.threads);
   std::printf("goals: every province's red-cell fill rate >= %g and outdate rate <= %g, one-sided bounds at %g%% "
@@ -346,6 +341,13 @@ void print_sizing_header(const ScenarioLabel& s, const blood::World& world, cons
   std::fflush(stdout);
 }
 
+std::string minutes_seconds(double seconds) {
+  const auto s = static_cast<long long>(std::llround(seconds));
+  return s >= 60 ? fmt::format("{} min {:02} s", s / 60, s % 60) : fmt::format("{} s", s);
+}
+
+// One line per evaluation: k of the most there can be, and the time left if
+// all of them run (the search usually stops earlier).
 void log_step(const experiments::SizingStep& s) {
   double low = s.multipliers.empty() ? 0 : s.multipliers.front(), high = low;
   for (const double m : s.multipliers) {
@@ -353,10 +355,14 @@ void log_step(const experiments::SizingStep& s) {
     high = std::max(high, m);
   }
   using Phase = experiments::SizingStep::Phase;
-  const char* phase = s.phase == Phase::Bisection ? "bisection" : s.phase == Phase::Descent ? "descent" : "final";
-  spdlog::info("evaluation {} ({}): {}/{} provinces meet the fill-rate goal, multipliers {:.3f}..{:.3f}, national "
-               "collections {:.0f}",
-               s.evaluation, phase, s.provinces_meeting_fill, s.provinces_sized, low, high, s.national_collected);
+  const char* phase = s.phase == Phase::Search ? "search" : "verification, fresh seeds";
+  const double per_evaluation = s.elapsed_seconds / static_cast<double>(s.evaluation);
+  const std::size_t left = s.max_evaluations > s.evaluation ? s.max_evaluations - s.evaluation : 0;
+  spdlog::info("evaluation {} of at most {} ({}): {}/{} provinces meet the fill-rate goal, multipliers {:.3f}..{:.3f}, "
+               "national collections {:.0f}; {} elapsed, ETA at most {}",
+               s.evaluation, s.max_evaluations, phase, s.provinces_meeting_fill, s.provinces_sized, low, high,
+               s.national_collected, minutes_seconds(s.elapsed_seconds),
+               minutes_seconds(per_evaluation * static_cast<double>(left)));
 }
 
 std::string names_where(const experiments::SizingResult& r, bool (*missing)(const experiments::ProvincePlan&)) {
@@ -368,16 +374,19 @@ std::string names_where(const experiments::SizingResult& r, bool (*missing)(cons
 }
 
 void print_sizing_verdict(const experiments::SizingResult& r) {
-  std::printf("\nnational_total: %s units (the plan: sum of the provinces' annual targets)\n",
+  std::printf("\nnational_period_target: %s units (the plan for the period simulated: the provinces' targets summed)\n",
               std::to_string(r.national_annual_target).c_str());
   std::printf("evaluations: %zu\nsimulations: %zu\nwall_seconds: %.3f\n", r.evaluations, r.simulations,
               r.wall_seconds);
-  const char* search = !r.converged   ? "stopped at the evaluation cap (the best plan found; see the status column)"
-                       : r.provinces_meet_fill()
-                           ? "converged (no province can be lowered by the tolerance alone: it, or a province sharing "
-                             "its hub, would then miss the fill-rate goal)"
-                           : "converged (the provinces short of the goal miss it even at the largest multiplier)";
+  const char* search = r.converged ? "converged (every province's multiplier bracketed within the tolerance: it met the "
+                                     "goal at the plan's value and missed it one tolerance lower)"
+                                   : "stopped at its share of the evaluation cap (each province at the smallest "
+                                     "multiplier seen to meet the goal; see the status column)";
   std::printf("search: %s\n", search);
+  std::printf("verification: %zu fresh set(s) of seeds; the figures above are from the last (replications %zu .. %zu "
+              "from the seed)\n",
+              r.verification_rounds, r.verification_first_replication,
+              r.verification_first_replication + r.replications - 1);
   std::printf("short_of_fill_rate_goal: %s\n",
               names_where(r, [](const experiments::ProvincePlan& p) { return !p.outcome.meets_fill; }).c_str());
   std::printf("over_outdate_limit: %s\n",
@@ -447,7 +456,7 @@ int merge_command(const MergeArguments& args) {
 
 int run_command(const RunArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year, load_limits(a)});
+  const io::LoadedScenario loaded = load(args.scenario, a);
   if (!a.output.empty()) check_output(a.output, a.force);
   const auto world = blood::build_world(loaded.scenario, a.days);
   const ExperimentInfo info{a.seed.value_or(loaded.scenario.seed), a.replications, a.threads,
@@ -489,7 +498,7 @@ int compare_command(const CompareArguments& args) {
   std::vector<ScenarioLabel> labels;
   std::vector<std::shared_ptr<const blood::World>> worlds;
   for (const std::string& file : args.scenarios) {
-    loaded.push_back(io::load_scenario(file, {a.year, load_limits(a)}));
+    loaded.push_back(load(file, a));
     labels.push_back(label(file, loaded.back()));
     worlds.push_back(blood::build_world(loaded.back().scenario, a.days));
   }
@@ -565,9 +574,35 @@ int compare_command(const CompareArguments& args) {
   return kDone;
 }
 
+namespace {
+
+// Sizes the plan at every value of every --vary sweep (the other overrides
+// kept), one after the other.
+std::vector<SensitivityPoint> sweep(const SizeTargetsArguments& args, const std::vector<io::ScenarioSweep>& sweeps,
+                                    const experiments::SizingOptions& base_options) {
+  std::vector<SensitivityPoint> points;
+  for (const io::ScenarioSweep& s : sweeps) {
+    for (const double value : s.values) {
+      const io::LoadedScenario loaded = load_at(args.scenario, args.experiment, s, value);
+      if (!args.experiment.quiet) spdlog::info("sensitivity: {} = {}", s.key, io::sweep_point(s, value).value);
+      points.push_back({s.key, value, experiments::size_targets(loaded.scenario, base_options)});
+    }
+  }
+  return points;
+}
+
+}  // namespace
+
 int size_targets_command(const SizeTargetsArguments& args) {
   const ExperimentArguments& a = args.experiment;
-  const io::LoadedScenario loaded = io::load_scenario(args.scenario, {a.year, load_limits(a)});
+  const io::LoadedScenario loaded = load(args.scenario, a);
+  std::vector<io::ScenarioSweep> sweeps;
+  for (const std::string& v : args.vary) sweeps.push_back(io::parse_sweep(v));
+  for (const io::ScenarioSweep& s : sweeps) {  // every value must load, before the long work starts
+    for (const double value : s.values) {
+      blood::build_world(load_at(args.scenario, a, s, value).scenario, a.days);
+    }
+  }
   check_plan_outputs(args);
   const auto world = blood::build_world(loaded.scenario, a.days);  // what the model checks, before the search
   experiments::SizingOptions options = sizing_options(args, loaded.scenario.seed);
@@ -578,24 +613,31 @@ int size_targets_command(const SizeTargetsArguments& args) {
   if (!a.quiet) options.on_step = log_step;
 
   const experiments::SizingResult result = experiments::size_targets(loaded.scenario, options);
-  if (!result.balanced) spdlog::error("conservation: the books did not balance in some simulation of the search");
+  const std::vector<SensitivityPoint> points = sweep(args, sweeps, options);
+  bool balanced = result.balanced;
+  for (const SensitivityPoint& p : points) balanced = balanced && p.result.balanced;
+  if (!balanced) spdlog::error("conservation: the books did not balance in some simulation of the search");
+  const std::vector<PlanRow> rows = plan_rows(result, *world);
   std::vector<std::string> written;
-  if (result.balanced && !a.output.empty()) {
-    write_csv(a.output, plan_csv(result), a.force);
+  if (balanced && !a.output.empty()) {
+    write_csv(a.output, plan_csv(rows), a.force);
     written.push_back(a.output);
   }
-  if (result.balanced && !args.hdf5.empty()) {
-    write_plan_hdf5(args.hdf5, scenario, info, result, a.force);
+  if (balanced && !args.hdf5.empty()) {
+    std::vector<results::Table> tables{plan_table(rows)};
+    if (!points.empty()) tables.push_back(sensitivity_table(points, *world));
+    results::write_table_file(args.hdf5, plan_attributes(scenario, info, result), tables, a.force);
     written.push_back(args.hdf5);
   }
 
   if (json(a)) {
-    std::fputs(plan_json(scenario, *world, info, options, result, written).c_str(), stdout);
-    return result.balanced ? kDone : kUnbalanced;
+    std::fputs(plan_json(scenario, *world, info, options, result, written, points).c_str(), stdout);
+    return balanced ? kDone : kUnbalanced;
   }
-  if (!a.quiet) print_plan_text(stdout, result);
+  if (!a.quiet) print_plan_text(stdout, result, *world);
+  if (!points.empty()) print_sensitivity_text(stdout, points, *world);
   print_sizing_verdict(result);
-  if (!result.balanced) return kUnbalanced;
+  if (!balanced) return kUnbalanced;
   std::printf("conservation: balanced\n");
   for (const auto& f : written) std::printf("plan_file: %s\n", f.c_str());
   return kDone;

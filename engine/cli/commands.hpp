@@ -33,6 +33,7 @@ struct ExperimentArguments {
   bool force = false;                 // replace existing results files
   const distributed::Job* job = nullptr;  // the MPI job the replications are spread over; none: this process
   double max_memory_gb = 0;           // donor pools' memory limit; 0: 3/4 of the machine's memory
+  std::vector<std::string> overrides; // --set KEY=VALUE, applied to every scenario before validation
 };
 
 struct RunArguments {
@@ -61,8 +62,9 @@ struct SizeTargetsArguments {
   double tolerance = 0.02;
   double min_multiplier = 0.25;
   double max_multiplier = 4.0;
-  std::size_t max_evaluations = 150;
+  std::size_t max_evaluations = 12;
   std::string hdf5;                    // the plan as an HDF5 table; empty: none
+  std::vector<std::string> vary;       // --vary KEY=LOW:HIGH[:STEPS]: the plan sized at each value
 };
 
 // `merge`: parts of one experiment (`run --replications A:B`) joined into one file.

@@ -101,12 +101,18 @@ void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a, bool ran
   cmd->add_flag("--quiet", a.quiet, "no KPI tables and no progress bar");
   cmd->add_flag("--force", a.force,
                 "replace existing output files (regular files only: never a directory, device or symbolic link)");
+  cmd->add_option("--set", a.overrides,
+                  "KEY=VALUE: override one scenario value before validation (repeatable; key syntax in "
+                  "docs/scenario-format.md), e.g. demand.red_cells.per_1000_population_per_year=14")
+      ->allow_extra_args(false);  // one KEY=VALUE per --set, so the scenario file after it stays positional
 }
 
 void add_size_targets_options(CLI::App* cmd, cli::SizeTargetsArguments& a) {
   cmd->add_option("scenario", a.scenario, "scenario file (TOML)")->required();
   add_experiment_options(cmd, a.experiment);
-  cmd->get_option("-n")->description("replications per evaluation, the same seeds in each (default 20, at least 2)");
+  cmd->get_option("-n")->description(
+      "replications per evaluation: the same seeds in every search evaluation, fresh ones to verify (default 20, at "
+      "least 2)");
   cmd->get_option("--quiet")->description("no plan tables and no line per evaluation");
   cmd->add_option("--fill-rate", a.fill_rate, "red-cell fill rate every province must reach (default 0.99)")
       ->check(CLI::Range(0.0, 1.0));
@@ -118,11 +124,17 @@ void add_size_targets_options(CLI::App* cmd, cli::SizeTargetsArguments& a) {
       ->check(CLI::Range(0.001, 1.0));
   cmd->add_option("--min-multiplier", a.min_multiplier, "smallest share of a province's sessions kept (default 0.25)");
   cmd->add_option("--max-multiplier", a.max_multiplier, "largest multiple of a province's sessions (default 4)");
-  cmd->add_option("--max-evaluations", a.max_evaluations, "cap on the search's evaluations of R replications each");
+  cmd->add_option("--max-evaluations", a.max_evaluations,
+                  "cap on the evaluations of R replications each, the fresh verification included (default 12)")
+      ->check(CLI::Range(std::size_t{3}, std::size_t{10000}));
   cmd->add_option("-o,--output", a.experiment.output, "write the plan to this CSV file")
       ->check(CLI::Validator(check_output_path, "FILE"));
-  cmd->add_option("--hdf5", a.hdf5, "write the plan to this HDF5 file (one table)")
+  cmd->add_option("--hdf5", a.hdf5, "write the plan (and the --vary table) to this HDF5 file")
       ->check(CLI::Validator(check_output_path, "FILE"));
+  cmd->add_option("--vary", a.vary,
+                  "KEY=LOW:HIGH[:STEPS]: also size the plan at STEPS values of a numeric scenario key (default 5; "
+                  "repeatable), e.g. demand.red_cells.per_1000_population_per_year=13:18:6")
+      ->allow_extra_args(false);
 }
 
 // CLI11 takes "-fill_rate" after --objective for an option of its own; glue

@@ -1,6 +1,9 @@
 #include "cli/reports.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
+#include <utility>
 #include <limits>
 #include <string_view>
 
@@ -164,6 +167,8 @@ void print_kpi_comparison(std::FILE* out, const std::vector<ScenarioLabel>& scen
 
 // ---- size-targets
 
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
 std::string plan_status(bool sized, const experiments::AreaOutcome& o, bool at_floor, bool at_ceiling) {
   if (!sized) return "no demand";
   std::string s;
@@ -174,22 +179,94 @@ std::string plan_status(bool sized, const experiments::AreaOutcome& o, bool at_f
   return s;
 }
 
-PlanRow plan_row(const std::string& area, double multiplier, const experiments::AreaOutcome& o,
-                 const std::array<std::int64_t, 12>& months, std::string status) {
+double unit_clamp(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : v; }
+
+// The months the period covers, in order, as calendar-month indices and
+// labels (YYYY-MM within a year; month names when the period is longer and
+// the same calendar month recurs).
+std::vector<std::pair<std::size_t, std::string>> period_months(const blood::World& world) {
+  std::vector<std::pair<std::size_t, std::string>> months;
+  std::vector<bool> seen(12, false);
+  for (int d = 0; d < world.days; ++d) {
+    const blood::CivilDate c = blood::civil_date(world.first_day + d);
+    if (seen[c.month - 1]) continue;
+    seen[c.month - 1] = true;
+    char label[32];
+    std::snprintf(label, sizeof label, "%04d-%02u", c.year, c.month);
+    months.emplace_back(c.month - 1, label);
+  }
+  if (world.days > 366) {
+    for (auto& [m, label] : months) label = std::string(blood::kMonthNames[m]);
+  }
+  return months;
+}
+
+double sum(const std::array<double, 12>& by_month, std::optional<std::size_t> month) {
+  if (month) return by_month[*month];
+  double total = 0;
+  for (const double v : by_month) total += v;
+  return total;
+}
+
+std::int64_t rounded_sum(const std::array<double, 12>& by_month, std::optional<std::size_t> month) {
+  if (month) return std::llround(by_month[*month]);
+  std::int64_t total = 0;
+  for (const double v : by_month) total += std::llround(v);  // the sum of the months shown
+  return total;
+}
+
+// A province's row for one month (or the period): the targets, the sessions
+// and what the change means in them.
+PlanRow province_row(const experiments::ProvincePlan& p, std::optional<std::size_t> month, const std::string& label) {
   PlanRow r;
-  r.area = area;
-  r.multiplier = multiplier;
-  r.monthly_target = months;
-  for (const std::int64_t m : months) r.annual_target += m;
-  r.fill_rate = o.fill_rate.mean;
-  r.fill_rate_low = o.fill_rate.low();
-  r.fill_rate_high = o.fill_rate.high();
-  r.outdate_rate = o.outdate_rate.mean;
-  r.outdate_rate_low = o.outdate_rate.low();
-  r.outdate_rate_high = o.outdate_rate.high();
-  r.meets_fill = o.meets_fill;
-  r.meets_outdate = o.meets_outdate;
-  r.status = std::move(status);
+  r.level = "province";
+  r.region = p.region;
+  r.area = p.area;
+  r.month = label;
+  r.period_target = rounded_sum(p.outcome.collected_by_month, month);
+  r.current_plan = rounded_sum(p.current.collected_by_month, month);
+  r.difference = r.period_target - r.current_plan;
+  r.multiplier = p.multiplier;
+  r.sessions_current = sum(p.current.sessions_by_month, month);
+  const double places_now = sum(p.current.places_by_month, month);
+  const double places_planned = sum(p.outcome.places_by_month, month);
+  r.typical_capacity = r.sessions_current > 0 ? places_now / r.sessions_current : kNoValue;
+  r.session_change = r.sessions_current > 0 ? (places_planned - places_now) / r.typical_capacity : 0;
+  const bool period = !month.has_value();
+  const experiments::AreaOutcome& o = p.outcome;
+  r.fill_rate = period ? o.fill_rate.mean : kNoValue;
+  r.fill_rate_low = period ? unit_clamp(o.fill_rate.low()) : kNoValue;
+  r.fill_rate_high = period ? unit_clamp(o.fill_rate.high()) : kNoValue;
+  r.outdate_rate = period ? o.outdate_rate.mean : kNoValue;
+  r.outdate_rate_low = period ? unit_clamp(o.outdate_rate.low()) : kNoValue;
+  r.outdate_rate_high = period ? unit_clamp(o.outdate_rate.high()) : kNoValue;
+  r.status = period ? plan_status(p.sized, o, p.at_floor, p.at_ceiling) : "";
+  return r;
+}
+
+// A sum of province rows (a region, or the nation) for the same month.
+PlanRow total_row(const std::vector<const PlanRow*>& parts, std::string level, std::string region, std::string area,
+                  const std::string& label) {
+  PlanRow r;
+  r.level = std::move(level);
+  r.region = std::move(region);
+  r.area = std::move(area);
+  r.month = label;
+  r.multiplier = kNoValue;
+  double places_now = 0;
+  for (const PlanRow* p : parts) {
+    r.period_target += p->period_target;
+    r.current_plan += p->current_plan;
+    r.sessions_current += p->sessions_current;
+    r.session_change += p->session_change;
+    if (p->sessions_current > 0) places_now += p->typical_capacity * p->sessions_current;
+  }
+  r.difference = r.period_target - r.current_plan;
+  r.typical_capacity = r.sessions_current > 0 ? places_now / r.sessions_current : kNoValue;
+  for (double* v : {&r.fill_rate, &r.fill_rate_low, &r.fill_rate_high, &r.outdate_rate, &r.outdate_rate_low,
+                    &r.outdate_rate_high}) {
+    *v = kNoValue;
+  }
   return r;
 }
 
@@ -204,6 +281,8 @@ std::string grouped(std::int64_t v) {
   return out;
 }
 
+std::string signed_grouped(std::int64_t v) { return (v > 0 ? "+" : "") + grouped(v); }
+
 std::string rate_with_interval(double mean, double low, double high) {
   return fixed(mean, 4) + " [" + fixed(low, 4) + ", " + fixed(high, 4) + "]";
 }
@@ -215,26 +294,25 @@ std::string csv_cell(std::string_view text) {
   return q + '"';
 }
 
-std::string csv_number(double v) {
+std::string csv_number(double v, const char* format = "%.6g") {
   if (!std::isfinite(v)) return "";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  std::snprintf(buf, sizeof buf, format, v);
   return buf;
 }
 
+// Fill and outdate rates with their one-sided bounds, clamped to [0, 1].
 void write_outcome(JsonWriter& w, const experiments::AreaOutcome& o) {
-  w.key("fill_rate");
-  write_estimate(w, o.fill_rate);
-  w.key("outdate_rate");
-  write_estimate(w, o.outdate_rate);
+  for (const auto& [name, e] : {std::pair<const char*, const Estimate&>{"fill_rate", o.fill_rate},
+                                std::pair<const char*, const Estimate&>{"outdate_rate", o.outdate_rate}}) {
+    w.key(name).begin_object();
+    w.field("n", e.n).field("mean", e.mean);
+    w.field("low", e.has_interval() ? unit_clamp(e.low()) : kNoValue);
+    w.field("high", e.has_interval() ? unit_clamp(e.high()) : kNoValue);
+    w.field("stddev", e.has_interval() ? e.stddev : kNoValue).end_object();
+  }
   w.field("meets_fill_rate", o.meets_fill).field("meets_outdate_rate", o.meets_outdate);
   w.field("requested", o.requested).field("collected", o.collected);
-}
-
-void write_months(JsonWriter& w, const std::array<std::int64_t, 12>& months) {
-  w.key("monthly_target").begin_array();
-  for (const std::int64_t m : months) w.value(m);
-  w.end_array();
 }
 
 void write_search(JsonWriter& w, const experiments::SizingOptions& o, const experiments::SizingResult& r) {
@@ -246,15 +324,17 @@ void write_search(JsonWriter& w, const experiments::SizingOptions& o, const expe
   w.field("tolerance", o.tolerance).field("min_multiplier", o.min_multiplier);
   w.field("max_multiplier", o.max_multiplier).field("max_evaluations", o.max_evaluations);
   w.field("evaluations", r.evaluations).field("simulations", r.simulations).field("converged", r.converged);
+  w.field("verification_rounds", r.verification_rounds);
+  w.field("verification_first_replication", r.verification_first_replication);
   w.field("wall_seconds", r.wall_seconds).end_object();
 }
 
-void write_province(JsonWriter& w, const experiments::ProvincePlan& p) {
-  w.begin_object().field("area", p.area).field("sized", p.sized).field("multiplier", p.multiplier);
-  w.field("tight", p.tight).field("at_floor", p.at_floor).field("at_ceiling", p.at_ceiling);
-  w.field("annual_target", p.annual_target);
-  write_months(w, p.monthly_target);
-  write_outcome(w, p.outcome);
+// A plan row as JSON (numbers NaN -> null).
+void write_plan_row(JsonWriter& w, const PlanRow& r) {
+  w.begin_object().field("level", r.level).field("region", r.region).field("area", r.area).field("month", r.month);
+  w.field("period_target", r.period_target).field("current_plan", r.current_plan).field("difference", r.difference);
+  w.field("multiplier", r.multiplier).field("sessions_current", r.sessions_current);
+  w.field("typical_capacity", r.typical_capacity).field("session_change", r.session_change);
   w.end_object();
 }
 
@@ -360,66 +440,124 @@ std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const E
   return w.str() + "\n";
 }
 
-std::vector<PlanRow> plan_rows(const experiments::SizingResult& result) {
-  std::vector<PlanRow> rows;
-  for (const auto& p : result.provinces) {
-    rows.push_back(plan_row(p.area, p.multiplier, p.outcome, p.monthly_target,
-                            plan_status(p.sized, p.outcome, p.at_floor, p.at_ceiling)));
+std::vector<PlanRow> plan_rows(const experiments::SizingResult& result, const blood::World& world) {
+  const auto months = period_months(world);
+  std::vector<std::optional<std::size_t>> slots;
+  std::vector<std::string> labels;
+  for (const auto& [m, label] : months) {
+    slots.emplace_back(m);
+    labels.push_back(label);
   }
-  rows.push_back(plan_row("national", std::numeric_limits<double>::quiet_NaN(), result.national,
-                          result.national_monthly_target, plan_status(true, result.national, false, false)));
+  slots.emplace_back(std::nullopt);
+  labels.emplace_back("period");
+
+  std::vector<PlanRow> provinces;
+  for (const auto& p : result.provinces) {
+    for (std::size_t k = 0; k < slots.size(); ++k) provinces.push_back(province_row(p, slots[k], labels[k]));
+  }
+  std::vector<std::string> regions;
+  for (const auto& p : result.provinces) {
+    if (std::find(regions.begin(), regions.end(), p.region) == regions.end()) regions.push_back(p.region);
+  }
+  std::vector<PlanRow> rows = provinces;
+  for (const std::string& region : regions) {
+    for (const std::string& label : labels) {
+      std::vector<const PlanRow*> parts;
+      for (const PlanRow& r : provinces) {
+        if (r.region == region && r.month == label) parts.push_back(&r);
+      }
+      rows.push_back(total_row(parts, "region", region, region, label));
+    }
+  }
+  for (const std::string& label : labels) {
+    std::vector<const PlanRow*> parts;
+    for (const PlanRow& r : provinces) {
+      if (r.month == label) parts.push_back(&r);
+    }
+    PlanRow n = total_row(parts, "national", "", "national", label);
+    if (label == "period") {
+      const experiments::AreaOutcome& o = result.national;
+      n.fill_rate = o.fill_rate.mean;
+      n.fill_rate_low = unit_clamp(o.fill_rate.low());
+      n.fill_rate_high = unit_clamp(o.fill_rate.high());
+      n.outdate_rate = o.outdate_rate.mean;
+      n.outdate_rate_low = unit_clamp(o.outdate_rate.low());
+      n.outdate_rate_high = unit_clamp(o.outdate_rate.high());
+      n.status = plan_status(true, o, false, false);
+    }
+    rows.push_back(std::move(n));
+  }
   return rows;
 }
 
-std::string plan_csv(const experiments::SizingResult& result) {
-  std::string csv = "area,multiplier,annual_target";
-  for (const char* m : kPlanMonthColumns) csv.append(",").append(m);
-  csv += ",fill_rate,fill_rate_low,fill_rate_high,outdate_rate,outdate_rate_low,outdate_rate_high,"
-         "meets_fill_rate,meets_outdate_rate,status\n";
-  for (const PlanRow& r : plan_rows(result)) {
-    csv += csv_cell(r.area) + "," + csv_number(r.multiplier) + "," + std::to_string(r.annual_target);
+std::string plan_csv(const std::vector<PlanRow>& rows) {
+  std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark: spreadsheets then read "Hà Nội" right
+  csv += "level,region,area,month,period_target,current_plan,difference,multiplier,sessions_current,"
+         "typical_capacity,session_change,fill_rate,fill_rate_low,fill_rate_high,outdate_rate,outdate_rate_low,"
+         "outdate_rate_high,status\r\n";
+  for (const PlanRow& r : rows) {
+    csv += csv_cell(r.level) + "," + csv_cell(r.region) + "," + csv_cell(r.area) + "," + csv_cell(r.month);
     // append, not "," + s: GCC 12 warns (-Wrestrict) falsely on operator+(const char*, string&&).
-    for (const std::int64_t m : r.monthly_target) csv.append(",").append(std::to_string(m));
+    for (const std::int64_t v : {r.period_target, r.current_plan, r.difference}) {
+      csv.append(",").append(std::to_string(v));
+    }
+    csv.append(",").append(csv_number(r.multiplier));
+    csv.append(",").append(csv_number(r.sessions_current, "%.0f"));
+    csv.append(",").append(csv_number(r.typical_capacity, "%.1f"));
+    csv.append(",").append(csv_number(r.session_change, "%.1f"));
     for (const double v : {r.fill_rate, r.fill_rate_low, r.fill_rate_high, r.outdate_rate, r.outdate_rate_low,
                            r.outdate_rate_high}) {
       csv.append(",").append(csv_number(v));
     }
-    csv += std::string(",") + (r.meets_fill ? "1" : "0") + "," + (r.meets_outdate ? "1" : "0") + ",";
-    csv += csv_cell(r.status) + "\n";
+    csv.append(",").append(csv_cell(r.status)).append("\r\n");
   }
   return csv;
 }
 
-void print_plan_text(std::FILE* out, const experiments::SizingResult& result) {
-  const std::vector<PlanRow> rows = plan_rows(result);
+void print_plan_text(std::FILE* out, const experiments::SizingResult& result, const blood::World& world) {
+  const std::vector<PlanRow> rows = plan_rows(result, world);
   // Rounded first: 2 x 0.95 - 1 is 0.8999... in binary, and "90.0%" reads oddly.
   const std::string level = percent(std::round((2 * result.goals.confidence - 1) * 1e6) / 1e6);
-  std::fprintf(out, "\nplan: mean whole-blood collections per province under the final multipliers\n");
-  print_row(out, pad("area", 20) + pad("multiplier", 12) + pad("annual", 12) + pad("fill rate [" + level + " CI]", 28) +
-                     pad("outdate rate [" + level + " CI]", 28) + "status");
+  std::fprintf(out, "\nplan for the period simulated: mean whole-blood collections per province, the sized plan "
+                    "against the scenario's own\n");
+  print_row(out, pad("area", 20) + pad("multiplier", 11) + pad("period target", 15) + pad("current", 12) +
+                     pad("difference", 12) + pad("sessions", 10) + pad("change", 9) +
+                     pad("fill rate [" + level + " CI]", 28) + pad("outdate rate [" + level + " CI]", 28) + "status");
   for (const PlanRow& r : rows) {
-    print_row(out, pad(r.area, 20) + pad(fixed(r.multiplier, 4), 12) + pad(grouped(r.annual_target), 12) +
-                       pad(rate_with_interval(r.fill_rate, r.fill_rate_low, r.fill_rate_high), 28) +
-                       pad(rate_with_interval(r.outdate_rate, r.outdate_rate_low, r.outdate_rate_high), 28) + r.status);
+    if (r.month != "period") continue;
+    const std::string name = r.level == "province" ? r.area : r.level == "region" ? r.area + " (region)" : r.area;
+    const bool rates = std::isfinite(r.fill_rate);
+    print_row(out, pad(name, 20) + pad(std::isfinite(r.multiplier) ? fixed(r.multiplier, 3) : "", 11) +
+                       pad(grouped(r.period_target), 15) + pad(grouped(r.current_plan), 12) +
+                       pad(signed_grouped(r.difference), 12) + pad(csv_number(r.sessions_current, "%.0f"), 10) +
+                       pad(csv_number(r.session_change, "%+.0f"), 9) +
+                       pad(rates ? rate_with_interval(r.fill_rate, r.fill_rate_low, r.fill_rate_high) : "", 28) +
+                       pad(rates ? rate_with_interval(r.outdate_rate, r.outdate_rate_low, r.outdate_rate_high) : "",
+                           28) +
+                       r.status);
   }
-  std::fprintf(out, "\nmonthly targets (units)\n");
+  std::fprintf(out, "\nmonthly targets (units), provinces, regions and the nation\n");
   std::string header = pad("area", 20);
-  for (const auto& m : blood::kMonthNames) header += pad(std::string(m), 9);
-  print_row(out, header + "annual");
-  for (const PlanRow& r : rows) {
-    std::string row = pad(r.area, 20);
-    for (const std::int64_t m : r.monthly_target) row += pad(grouped(m), 9);
-    print_row(out, row + grouped(r.annual_target));
+  const auto months = period_months(world);
+  for (const auto& [m, label] : months) header += pad(label, 10);
+  print_row(out, header + "period");
+  for (std::size_t i = 0; i < rows.size();) {
+    std::string row = pad(rows[i].level == "region" ? rows[i].area + " (region)" : rows[i].area, 20);
+    for (; i < rows.size() && rows[i].month != "period"; ++i) row += pad(grouped(rows[i].period_target), 10);
+    print_row(out, row + grouped(rows[i].period_target));
+    ++i;
   }
   std::fprintf(out,
-               "(the goals are checked against the interval's ends: the one-sided %s bounds; multiplier: of the "
-               "province's sessions' capacity in the scenario)\n",
+               "(current: the scenario's sessions as they are, simulated on the search's seeds; the plan: on fresh "
+               "seeds. sessions: the scenario's sessions in the period; change: extra (+) or fewer (-) sessions of "
+               "the province's typical capacity. The goals are checked against the interval's ends: the one-sided "
+               "%s bounds, clamped to [0, 1])\n",
                percent(result.goals.confidence).c_str());
 }
 
 std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, const ExperimentInfo& info,
                       const experiments::SizingOptions& options, const experiments::SizingResult& result,
-                      const std::vector<std::string>& files_written) {
+                      const std::vector<std::string>& files_written, const std::vector<SensitivityPoint>& sensitivity) {
   JsonWriter w;
   w.begin_object();
   w.key("scenario").begin_object();
@@ -434,14 +572,56 @@ std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, 
   w.key("files").begin_array();
   for (const auto& f : files_written) w.value(f);
   w.end_array();
-  w.key("national").begin_object().field("annual_target", result.national_annual_target);
-  write_months(w, result.national_monthly_target);
+  const std::vector<PlanRow> rows = plan_rows(result, world);
+  w.key("national").begin_object().field("period_target", result.national_annual_target);
   write_outcome(w, result.national);
   w.end_object();
   w.key("provinces").begin_array();
-  for (const auto& p : result.provinces) write_province(w, p);
+  for (const auto& p : result.provinces) {
+    w.begin_object().field("area", p.area).field("region", p.region).field("sized", p.sized);
+    w.field("multiplier", p.multiplier).field("tight", p.tight).field("at_floor", p.at_floor);
+    w.field("at_ceiling", p.at_ceiling).field("period_target", p.annual_target);
+    w.field("status", plan_status(p.sized, p.outcome, p.at_floor, p.at_ceiling));
+    write_outcome(w, p.outcome);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("table").begin_array();
+  for (const PlanRow& r : rows) write_plan_row(w, r);
+  w.end_array();
+  w.key("sensitivity").begin_array();
+  for (const SensitivityPoint& point : sensitivity) {
+    w.begin_object().field("key", point.key).field("value", point.value);
+    w.field("goals_met", point.result.goals_met()).field("evaluations", point.result.evaluations);
+    w.key("totals").begin_array();
+    for (const PlanRow& r : plan_rows(point.result, world)) {
+      if (r.month == "period" && r.level != "province") write_plan_row(w, r);
+    }
+    w.end_array().end_object();
+  }
   w.end_array().end_object();
   return w.str() + "\n";
+}
+
+void print_sensitivity_text(std::FILE* out, const std::vector<SensitivityPoint>& points, const blood::World& world) {
+  std::string key;
+  for (const SensitivityPoint& point : points) {
+    std::vector<PlanRow> totals;
+    for (const PlanRow& r : plan_rows(point.result, world)) {
+      if (r.month == "period" && r.level != "province") totals.push_back(r);
+    }
+    if (point.key != key) {
+      key = point.key;
+      std::fprintf(out, "\nsensitivity of the period target to %s\n", key.c_str());
+      std::string header = pad("value", 12);
+      for (const PlanRow& r : totals) header += pad(r.area, 14);
+      print_row(out, header + pad("current", 14) + pad("goals met", 11) + "evaluations");
+    }
+    std::string row = pad(csv_number(point.value, "%g"), 12);
+    for (const PlanRow& r : totals) row += pad(grouped(r.period_target), 14);
+    print_row(out, row + pad(grouped(totals.back().current_plan), 14) +
+                       pad(point.result.goals_met() ? "yes" : "no", 11) + std::to_string(point.result.evaluations));
+  }
 }
 
 }  // namespace giotmau::cli

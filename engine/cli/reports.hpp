@@ -9,6 +9,7 @@
 
 #include "experiments/compare.hpp"
 #include "experiments/replications.hpp"
+#include "blood/model.hpp"
 #include "experiments/size_targets.hpp"
 
 namespace giotmau::cli {
@@ -46,33 +47,54 @@ std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const E
 
 // ---- size-targets
 
-// One row of the plan (a province, or the nation last), as the CSV and the
-// HDF5 files hold it. Rates: the mean and the ends of the two-sided interval
-// at 2c - 1, which are the one-sided bounds at c checked against the goals.
-struct PlanRow {
-  std::string area;
-  double multiplier = 0;                     // NaN for the nation
-  std::int64_t annual_target = 0;
-  std::array<std::int64_t, 12> monthly_target{};
-  double fill_rate = 0, fill_rate_low = 0, fill_rate_high = 0;
-  double outdate_rate = 0, outdate_rate_low = 0, outdate_rate_high = 0;
-  bool meets_fill = false, meets_outdate = false;
-  std::string status;                        // ok, short, outdates, ... (as the text table)
+// The plan sized at one value of a varied scenario key.
+struct SensitivityPoint {
+  std::string key;
+  double value = 0;
+  experiments::SizingResult result;
 };
 
-// Lower-case month names: the CSV's and the HDF5 table's column names.
-inline constexpr std::array<const char*, 12> kPlanMonthColumns = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+// One row of the plan table, as the CSV and the HDF5 file hold it: a
+// province, region or the nation, for one month or the whole period.
+// Rates (period rows of provinces and the nation only, else NaN): the mean
+// and the ends of the two-sided interval at 2c - 1, which are the one-sided
+// bounds at c checked against the goals, clamped to [0, 1].
+struct PlanRow {
+  std::string level;                   // province, region or national
+  std::string region;                  // the region (the region itself on its rows; empty for the nation)
+  std::string area;
+  std::string month;                   // YYYY-MM (jan..dec when the period is longer than a year), or "period"
+  std::int64_t period_target = 0;      // the sized plan: mean whole-blood collections
+  std::int64_t current_plan = 0;       // the scenario as planned (multiplier 1), simulated the same way
+  std::int64_t difference = 0;         // period_target - current_plan
+  double multiplier = 0;               // of the province's session capacity; NaN on sums
+  double sessions_current = 0;         // sessions the scenario holds (one day in one commune or district)
+  double typical_capacity = 0;         // their mean places per session; NaN without sessions
+  double session_change = 0;           // extra (+) or fewer (-) sessions of that capacity the plan means
+  double fill_rate = 0, fill_rate_low = 0, fill_rate_high = 0;
+  double outdate_rate = 0, outdate_rate_low = 0, outdate_rate_high = 0;
+  std::string status;                  // ok, short, outdates, ...: provinces' and the nation's period rows
+};
 
-std::vector<PlanRow> plan_rows(const experiments::SizingResult& result);
+// The whole table: every province's months then its period row, then each
+// region's, then the nation's (filter on `level` and `month` before summing).
+std::vector<PlanRow> plan_rows(const experiments::SizingResult& result, const blood::World& world);
 
-// The rows as CSV with a header line (RFC 4180; empty cell for a missing number).
-std::string plan_csv(const experiments::SizingResult& result);
+// The rows as CSV (UTF-8 with a byte-order mark so that spreadsheets read the
+// names right; RFC 4180 quoting; an empty cell for a missing number).
+std::string plan_csv(const std::vector<PlanRow>& rows);
 
-void print_plan_text(std::FILE* out, const experiments::SizingResult& result);
+void print_plan_text(std::FILE* out, const experiments::SizingResult& result, const blood::World& world);
 
 std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, const ExperimentInfo& info,
                       const experiments::SizingOptions& options, const experiments::SizingResult& result,
-                      const std::vector<std::string>& files_written);
+                      const std::vector<std::string>& files_written,
+                      const std::vector<SensitivityPoint>& sensitivity);
+
+// ---- size-targets --vary
+
+// Per point, the national and per-region period targets (and the current
+// plan's at that value, which the key may move too).
+void print_sensitivity_text(std::FILE* out, const std::vector<SensitivityPoint>& points, const blood::World& world);
 
 }  // namespace giotmau::cli

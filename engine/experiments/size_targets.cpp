@@ -13,9 +13,11 @@
 #include <stdexcept>
 #include <utility>
 
+#include "blood/calendar.hpp"
 #include "blood/kpi.hpp"
 #include "blood/run.hpp"
 #include "experiments/replications.hpp"
+#include "experiments/statistics.hpp"
 #include "experiments/tsan_handoff.hpp"
 
 namespace giotmau::experiments {
@@ -140,7 +142,8 @@ ReplicationKpis replicate_once(const std::shared_ptr<const blood::World>& world,
 // Replications side by side, one kernel thread each: each writes only its own
 // slot, so the results are the same for any thread count.
 std::vector<ReplicationKpis> replicate_all(const std::shared_ptr<const blood::World>& world,
-                                           const std::vector<int>& roots, const SizingOptions& o) {
+                                           const std::vector<int>& roots, const SizingOptions& o,
+                                           std::size_t first_replication) {
   std::vector<ReplicationKpis> out(o.replications);
   tbb::task_arena arena(static_cast<int>(o.threads));
   TaskHandoff handoff;  // for ThreadSanitizer only
@@ -151,7 +154,7 @@ std::vector<ReplicationKpis> replicate_all(const std::shared_ptr<const blood::Wo
         [&](const tbb::blocked_range<std::size_t>& range) {
           handoff.acquire();
           for (std::size_t r = range.begin(); r != range.end(); ++r) {
-            out[r] = replicate_once(world, roots, replication_seed(o.base_seed, r));
+            out[r] = replicate_once(world, roots, replication_seed(o.base_seed, first_replication + r));
           }
           handoff.release();
         },
@@ -185,6 +188,30 @@ AreaOutcome summarise_area(const std::vector<ReplicationKpis>& reps, std::size_t
   return a;
 }
 
+// The sessions each root holds in the period, and their places, by calendar
+// month: the plan's own units, to express its change in.
+void count_sessions(const blood::World& world, const std::vector<int>& roots, Evaluation& e) {
+  const auto slot_of = [&](int area) -> AreaOutcome* {
+    for (int a = area; a >= 0; a = world.area_parent[static_cast<std::size_t>(a)]) {
+      for (std::size_t k = 1; k < roots.size(); ++k) {
+        if (roots[k] == a) return &e.provinces[k - 1];
+      }
+    }
+    return nullptr;
+  };
+  for (const auto& lp_sessions : world.sessions_by_lp) {
+    for (const blood::SessionDay& s : lp_sessions) {
+      const std::size_t month = blood::month_index(s.day);
+      const auto places = static_cast<double>(s.capacity);
+      for (AreaOutcome* a : {&e.national, slot_of(world.leaves[static_cast<std::size_t>(s.leaf)].area)}) {
+        if (a == nullptr) continue;
+        a->sessions_by_month[month] += 1;
+        a->places_by_month[month] += places;
+      }
+    }
+  }
+}
+
 int area_index(const blood::World& world, const std::string& name) {
   const auto it = std::find(world.area_names.begin(), world.area_names.end(), name);
   if (it == world.area_names.end()) throw std::invalid_argument("size-targets: no area '" + name + "'");
@@ -206,7 +233,7 @@ void check_sizing_options(const SizingOptions& o) {
   require(o.tolerance > 0 && o.tolerance <= 1, "the tolerance must be in (0, 1]");
   require(o.min_multiplier > 0 && o.min_multiplier <= 1 && o.max_multiplier >= 1 && std::isfinite(o.max_multiplier),
           "need 0 < min multiplier <= 1 <= max multiplier");
-  require(o.max_evaluations >= 1, "need at least one evaluation");
+  require(o.max_evaluations >= 3, "need at least 3 evaluations (the plan as it is, one step, the verification)");
 }
 
 namespace {
@@ -273,99 +300,76 @@ class Components {
 
 // ---------------------------------------------------------------- the search
 
-// What is known about one province's multiplier.
-struct Bracket {
-  double failing = kNone;  // the latest multiplier seen to miss the goal
-  double passing = kNone;  // the latest seen to meet it
-  double up = 2;           // the next step up while no passing one is known
-  double down = 2;         // the next step down while no failing one is known
+// What the search knows about one province, on log scales: x = ln(multiplier)
+// and y = ln(shortfall bound), where the shortfall bound is 1 minus the
+// province's working lower bound of its fill rate. The goal is y <= y*.
+struct Track {
+  double pass = kNone;  // the latest x seen to meet the working goal
+  double fail = kNone;  // the latest x seen to miss it
+  std::vector<std::pair<double, double>> points;  // (x, y) of unsaturated verdicts, latest last
+  bool passes = false;  // the latest verdict
 };
 
 bool known(double v) { return !std::isnan(v); }
 
-// Later verdicts win: other provinces' multipliers move meanwhile (they share
-// their hub's stock), so an older verdict on the wrong side of a new one is
-// stale. The search then steps again from the new verdict, in small steps at
-// first (the goal is near), growing to factors of 2.
-void record(Bracket& b, double m, bool passes, double tolerance) {
-  const double small = 1 + 2 * tolerance;
-  if (passes) {
-    const bool descending = known(b.passing) && !known(b.failing);
-    b.passing = m;
-    if (known(b.failing) && b.failing >= m) {
-      b.failing = kNone;
-      b.down = small;
-    } else if (descending) {
-      b.down = std::min(2.0, b.down * b.down);
-    }
-  } else {
-    const bool ascending = known(b.failing) && !known(b.passing);
-    b.failing = m;
-    if (known(b.passing) && b.passing <= m) {
-      b.passing = kNone;
-      b.up = small;
-    } else if (ascending) {
-      b.up = std::min(2.0, b.up * b.up);
-    }
-  }
-}
-
-bool closed(const Bracket& b, const SizingOptions& o) {
-  if (!known(b.passing)) return false;
-  return b.passing <= o.min_multiplier || (known(b.failing) && b.passing <= b.failing * (1 + o.tolerance));
-}
-
-// Stepping out until the goal is bracketed, then geometric bisection (the
-// multiplier acts on a ratio: collections against demand). A province that
-// misses the goal at the ceiling stays there.
-double next_multiplier(const Bracket& b, const SizingOptions& o) {
-  if (closed(b, o)) return b.passing;
-  if (!known(b.passing)) return std::min(o.max_multiplier, b.failing * b.up);
-  if (!known(b.failing)) return std::max(o.min_multiplier, b.passing / b.down);
-  return std::sqrt(b.failing * b.passing);
-}
-
-// Phase 2's state for one province: the factor its next trial lowers it by,
-// and whether it is tight (the trial at the tolerance broke the plan).
-struct Descent {
-  double step = 0;
-  bool tight = false;
-};
+// Below this shortfall the fill rate's bound is 1 in every replication: such
+// a point says "enough", not by how much, and is left out of the slopes.
+constexpr double kShortfallFloor = 1e-5;
+// The first move's guess: whole-blood collections per red-cell unit requested
+// that meet a high fill rate (2% of donations fail testing; stock absorbs the
+// days' variation). Only the first step uses it; the slopes take over after.
+constexpr double kCollectionsPerRequest = 1.05;
+// A move at most multiplies or divides a multiplier by this much.
+constexpr double kMaxStep = 3.0;
 
 class Search {
  public:
   Search(const blood::Scenario& scenario, const SizingOptions& options)
-      : scenario_(scenario), o_(options), provinces_(sizing_provinces(scenario)) {
-    component_ = sizing_catchments(scenario);
-  }
+      : scenario_(scenario),
+        o_(options),
+        provinces_(sizing_provinces(scenario)),
+        tolx_(std::log1p(options.tolerance)),
+        lowest_(std::log(options.min_multiplier)),
+        highest_(std::log(options.max_multiplier)),
+        goal_y_(std::log(std::max(1 - options.goals.fill_rate, 2 * kShortfallFloor))) {}
 
   SizingResult run() {
-    const auto started = std::chrono::steady_clock::now();
-    const bool converged = bisect() && descend();
-    // The national check, and the plan's figures, from one evaluation of the
-    // final multipliers (phase 2 pieced its plan together by component).
-    if (history_.back().multipliers != plan_.multipliers) {
-      plan_ = evaluate(plan_.multipliers, SizingStep::Phase::Final);
-    }
+    started_ = std::chrono::steady_clock::now();
+    const bool converged = search();
+    verify(plan_x_);
     SizingResult result = report(converged);
-    result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.wall_seconds = elapsed();
     return result;
   }
 
  private:
-  bool capped() const { return history_.size() >= o_.max_evaluations; }
   std::size_t size() const { return provinces_.size(); }
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  }
+  // Evaluations kept for the fresh verification and one repair of it.
+  std::size_t search_budget() const {
+    const std::size_t reserve = o_.max_evaluations >= 6 ? 2 : 1;
+    return o_.max_evaluations > reserve ? o_.max_evaluations - reserve : 1;
+  }
 
-  Evaluation evaluate(const std::vector<double>& m, SizingStep::Phase phase) {
-    Evaluation e = evaluate_plan(scenario_, m, o_);
+  std::vector<double> multipliers(const std::vector<double>& x) const {
+    std::vector<double> m;
+    for (std::size_t p = 0; p < size(); ++p) m.push_back(sized_.empty() || sized_[p] ? std::exp(x[p]) : 1.0);
+    return m;
+  }
+
+  Evaluation evaluate(const std::vector<double>& x, SizingStep::Phase phase, std::size_t first_replication) {
+    Evaluation e = evaluate_plan(scenario_, multipliers(x), o_, first_replication);
     if (sized_.empty()) mark_sized(e);
     simulations_ += e.simulations;
     balanced_ = balanced_ && e.balanced;
-    SizingStep step{history_.size() + 1, phase, m, 0, 0, e.national.collected};
+    SizingStep step{history_.size() + 1, o_.max_evaluations, phase, e.multipliers, 0, 0, e.national.collected, 0};
     for (std::size_t p = 0; p < size(); ++p) {
       step.provinces_sized += sized_[p];
       step.provinces_meeting_fill += sized_[p] && e.provinces[p].meets_fill;
     }
+    step.elapsed_seconds = elapsed();
     history_.push_back(step);
     if (o_.on_step) o_.on_step(step);
     return e;
@@ -378,111 +382,148 @@ class Search {
     for (std::size_t p = 0; p < size(); ++p) sized_[p] = e.provinces[p].requested > 0;
   }
 
-  // ---- phase 1: every province's multiplier bracketed and bisected at once
+  double working_bound(const AreaOutcome& a) const { return sizing_bound(a, o_.goals); }
+  static double shortfall(double bound) { return std::max(kShortfallFloor, 1 - bound); }
 
-  // True when it ends with a settled plan in plan_; false at the cap.
-  bool bisect() {
-    brackets_.assign(size(), Bracket{});
-    std::vector<double> m(size(), std::clamp(1.0, o_.min_multiplier, o_.max_multiplier));
-    while (!capped()) {
-      plan_ = evaluate(m, SizingStep::Phase::Bisection);
-      for (std::size_t p = 0; p < size(); ++p) {
-        if (sized_[p]) record(brackets_[p], m[p], plan_.provinces[p].meets_fill, o_.tolerance);
+  // ---- the search: one secant (or safeguarded) step per province per evaluation
+
+  // True when every province ended with a closed bracket (or at the floor,
+  // or hopeless at the ceiling) within the search's budget.
+  bool search() {
+    std::vector<double> x(size(), std::clamp(0.0, lowest_, highest_));
+    tracks_.assign(size(), Track{});
+    current_ = evaluate(x, SizingStep::Phase::Search, 0);  // the scenario as planned (multiplier 1)
+    Evaluation e = current_;
+    for (;;) {
+      record(x, e);
+      if (settled()) {
+        plan_x_ = planned(x, e);
+        return true;
       }
-      if (settled(plan_)) return true;
-      for (std::size_t p = 0; p < size(); ++p) m[p] = sized_[p] ? next_multiplier(brackets_[p], o_) : 1.0;
+      if (history_.size() >= search_budget()) {
+        plan_x_ = planned(x, e);
+        return false;
+      }
+      for (std::size_t p = 0; p < size(); ++p) x[p] = sized_[p] ? next_x(p, x[p], e.provinces[p]) : 0.0;
+      e = evaluate(x, SizingStep::Phase::Search, 0);
     }
-    return false;
   }
 
-  // Every sized province meets the goal with its bracket closed, or misses
-  // it at the ceiling (no plan can do better there).
-  bool settled(const Evaluation& e) const {
+  // Later verdicts win: other provinces move meanwhile (they share their
+  // hub's stock), so an older verdict on the wrong side of a new one is stale.
+  void record(const std::vector<double>& x, const Evaluation& e) {
     for (std::size_t p = 0; p < size(); ++p) {
       if (!sized_[p]) continue;
-      const bool met = e.provinces[p].meets_fill && closed(brackets_[p], o_);
-      const bool hopeless = !e.provinces[p].meets_fill && e.multipliers[p] >= o_.max_multiplier;
-      if (!met && !hopeless) return false;
+      Track& t = tracks_[p];
+      const double bound = working_bound(e.provinces[p]);
+      t.passes = bound >= o_.goals.fill_rate;
+      if (t.passes) {
+        t.pass = x[p];
+        if (known(t.fail) && t.fail >= x[p]) t.fail = kNone;
+      } else {
+        t.fail = x[p];
+        if (known(t.pass) && t.pass <= x[p]) t.pass = kNone;
+      }
+      if (1 - bound > 1.5 * kShortfallFloor) {
+        t.points.emplace_back(x[p], std::log(shortfall(bound)));
+        if (t.points.size() > 2) t.points.erase(t.points.begin());
+      }
+    }
+  }
+
+  bool closed(const Track& t) const {
+    if (!known(t.pass)) return false;
+    return t.pass <= lowest_ + 1e-12 || (known(t.fail) && t.pass - t.fail <= tolx_ + 1e-12);
+  }
+  bool hopeless(const Track& t, double x) const { return !t.passes && x >= highest_ - 1e-12; }
+
+  bool settled() const {
+    for (std::size_t p = 0; p < size(); ++p) {
+      if (sized_[p] && !closed(tracks_[p]) && !hopeless(tracks_[p], tracks_[p].fail)) return false;
     }
     return true;
   }
 
-  // ---- phase 2: coordinate descent with exact checks
-
-  // Lowers one province at a time while the plan still meets the goal in
-  // its component, until lowering any of them by the tolerance breaks it:
-  // phase 1's verdicts were found while the other provinces' multipliers
-  // were elsewhere, and the goal is noisy in the multiplier, so only a check
-  // at the final multipliers shows a plan that cannot be lowered. Trials in
-  // different components share an evaluation. True when all are tight.
-  bool descend() {
-    descent_.assign(size(), Descent{1 + o_.tolerance, false});
-    cursor_.assign(size(), size() - 1);  // so that each component starts with its first province
-    for (;;) {
-      const std::vector<std::size_t> batch = next_trials();
-      if (batch.empty()) return true;
-      if (capped()) return false;
-      std::vector<double> m = plan_.multipliers;
-      for (const std::size_t p : batch) m[p] = std::max(o_.min_multiplier, m[p] / descent_[p].step);
-      const Evaluation e = evaluate(m, SizingStep::Phase::Descent);
-      for (const std::size_t p : batch) conclude(p, m[p], e);
+  // The plan the search hands to verification: the smallest passing
+  // multiplier known for each province; where none is known yet (the budget
+  // ran out), one more step up.
+  std::vector<double> planned(const std::vector<double>& x, const Evaluation& e) const {
+    std::vector<double> plan(size(), 0.0);
+    for (std::size_t p = 0; p < size(); ++p) {
+      if (!sized_[p]) continue;
+      const Track& t = tracks_[p];
+      plan[p] = known(t.pass) ? t.pass : next_x(p, x[p], e.provinces[p]);
     }
+    return plan;
   }
 
-  // Whether p can be tried lower: it meets the goal, above the floor.
-  bool candidate(std::size_t p) const {
-    return sized_[p] && !descent_[p].tight && plan_.provinces[p].meets_fill &&
-           plan_.multipliers[p] > o_.min_multiplier;
+  // The slope of y in x through the province's two latest unsaturated
+  // points, when they give a falling one.
+  double slope(const Track& t) const {
+    if (t.points.size() < 2) return kNone;
+    const auto [x1, y1] = t.points[0];
+    const auto [x2, y2] = t.points[1];
+    if (std::abs(x2 - x1) < 1e-9) return kNone;
+    const double b = (y2 - y1) / (x2 - x1);
+    return b < -0.5 ? b : kNone;
   }
 
-  // The next candidate of each component after the last one tried there
-  // (round robin, in province order: results do not depend on how the work is
-  // spread). After a move, the rest of the component is tried before those
-  // already tried again, so that every move costs at most one pass over it.
-  std::vector<std::size_t> next_trials() {
-    std::vector<std::size_t> batch;
-    std::vector<bool> taken(size(), false);
-    for (std::size_t i = 0; i < size(); ++i) {
-      const std::size_t c = component_[i];
-      if (taken[c]) continue;
-      taken[c] = true;
-      for (std::size_t k = 1; k <= size(); ++k) {
-        const std::size_t p = (cursor_[c] + k) % size();
-        if (component_[p] != c || !candidate(p)) continue;
-        cursor_[c] = p;
-        batch.push_back(p);
-        break;
+  // Where the province's multiplier goes next: the secant's root (aimed half
+  // a tolerance on the passing side), kept inside the bracket and at least a
+  // tolerance from its passing end so that a miss closes it; without a slope,
+  // the ratio of collections to requests.
+  double next_x(std::size_t p, double x, const AreaOutcome& a) const {
+    const Track& t = tracks_[p];
+    if (closed(t)) return t.pass;
+    if (hopeless(t, x)) return highest_;
+    const bool up = !t.passes;
+    double aim = kNone;
+    if (const double b = slope(t); known(b)) {
+      aim = x + (goal_y_ - std::log(shortfall(working_bound(a)))) / b + 0.5 * tolx_;
+    } else if (a.collected > 0) {
+      aim = x + std::log(kCollectionsPerRequest * a.requested / a.collected);
+    }
+    const double least = std::log1p(2 * o_.tolerance);  // a move without a slope is at least this
+    if (!known(aim)) aim = up ? x + std::log(2.0) : x - std::log(2.0);
+    if (up) aim = std::max(aim, x + (known(slope(t)) ? tolx_ : least));
+    if (!up) aim = std::min(aim, x - (known(slope(t)) ? tolx_ : least));
+    aim = std::clamp(aim, x - std::log(kMaxStep), x + std::log(kMaxStep));
+    if (known(t.pass) && known(t.fail)) {
+      const double width = t.pass - t.fail;
+      const double top = t.pass - tolx_;
+      const double bottom = t.fail + 0.15 * width;
+      aim = bottom <= top ? std::clamp(aim, bottom, top) : top;
+    } else if (known(t.pass)) {
+      aim = std::min(aim, t.pass - tolx_);
+    } else if (known(t.fail)) {
+      aim = std::max(aim, t.fail + tolx_);
+    }
+    return std::clamp(aim, lowest_, highest_);
+  }
+
+  // ---- verification: the plan on seeds the search never saw
+
+  // Runs the plan on a fresh set of replications (seeds R(k+1) .. R(k+2)-1
+  // for round k). A province that misses the stated criterion there is
+  // raised by its own slope towards the working bound and the plan is run
+  // again on another fresh set, while the cap allows. (Raising those that
+  // only miss the working bound there would raise hubs into outdates.) The
+  // figures reported are the last set's: seeds the plan was fixed before.
+  void verify(std::vector<double> x) {
+    for (std::size_t round = 0;; ++round) {
+      final_ = evaluate(x, SizingStep::Phase::Verification, (round + 1) * o_.replications);
+      final_x_ = x;
+      verification_rounds_ = round + 1;
+      bool raised = false;
+      for (std::size_t p = 0; p < size(); ++p) {
+        if (!sized_[p] || final_.provinces[p].meets_fill || x[p] >= highest_ - 1e-12) continue;
+        const double b = known(slope(tracks_[p])) ? slope(tracks_[p]) : -8.0;
+        const double gap = goal_y_ - std::log(shortfall(working_bound(final_.provinces[p])));
+        x[p] = std::min(highest_, std::clamp(x[p] + gap / b + 0.5 * tolx_, x[p] + tolx_, x[p] + 4 * tolx_));
+        raised = true;
       }
+      if (!raised || history_.size() >= o_.max_evaluations) return;
     }
-    std::sort(batch.begin(), batch.end());
-    return batch;
-  }
-
-  // A trial holds when every province of the component that met the goal
-  // still does. Then the plan takes it (the component's results are exactly
-  // the evaluation's), its steps grow, and its tightness verdicts, found at
-  // other multipliers, are void. Else p's step shrinks, down to the tolerance.
-  void conclude(std::size_t p, double lower, const Evaluation& e) {
-    bool holds = true;
-    for (std::size_t q = 0; q < size(); ++q) {
-      if (component_[q] == component_[p] && sized_[q] && plan_.provinces[q].meets_fill) {
-        holds = holds && e.provinces[q].meets_fill;
-      }
-    }
-    const double smallest = 1 + o_.tolerance;
-    Descent& d = descent_[p];
-    if (!holds) {
-      d.tight = d.step <= smallest * (1 + 1e-12);
-      d.step = std::max(smallest, std::sqrt(d.step));
-      return;
-    }
-    for (std::size_t q = 0; q < size(); ++q) {
-      if (component_[q] != component_[p]) continue;
-      plan_.provinces[q] = e.provinces[q];
-      descent_[q].tight = false;
-    }
-    plan_.multipliers[p] = lower;
-    d.step = std::min(2.0, d.step * d.step);
   }
 
   SizingResult report(bool converged) const {
@@ -495,7 +536,10 @@ class Search {
     r.converged = converged;
     r.balanced = balanced_;
     r.history = history_;
-    r.national = plan_.national;
+    r.national = final_.national;
+    r.current_national = current_.national;
+    r.verification_rounds = verification_rounds_;
+    r.verification_first_replication = verification_rounds_ * o_.replications;
     for (std::size_t p = 0; p < size(); ++p) r.provinces.push_back(province_plan(p));
     for (const ProvincePlan& pp : r.provinces) {
       for (std::size_t m = 0; m < 12; ++m) r.national_monthly_target[m] += pp.monthly_target[m];
@@ -507,12 +551,15 @@ class Search {
   ProvincePlan province_plan(std::size_t p) const {
     ProvincePlan pp;
     pp.area = provinces_[p];
+    pp.region = region_of(provinces_[p]);
     pp.sized = sized_[p];
-    pp.multiplier = plan_.multipliers[p];
-    pp.outcome = plan_.provinces[p];
-    pp.tight = !descent_.empty() && descent_[p].tight;
-    pp.at_floor = pp.sized && pp.outcome.meets_fill && pp.multiplier <= o_.min_multiplier;
-    pp.at_ceiling = pp.sized && !pp.outcome.meets_fill && pp.multiplier >= o_.max_multiplier;
+    pp.multiplier = final_.multipliers[p];
+    pp.outcome = final_.provinces[p];
+    pp.current = current_.provinces[p];
+    pp.tight = pp.sized && closed(tracks_[p]) && std::abs(final_x_[p] - tracks_[p].pass) < 1e-12 &&
+               tracks_[p].pass > lowest_ + 1e-12;
+    pp.at_floor = pp.sized && pp.outcome.meets_fill && pp.multiplier <= o_.min_multiplier * (1 + 1e-12);
+    pp.at_ceiling = pp.sized && !pp.outcome.meets_fill && pp.multiplier >= o_.max_multiplier * (1 - 1e-12);
     for (std::size_t m = 0; m < 12; ++m) {
       pp.monthly_target[m] = std::llround(pp.outcome.collected_by_month[m]);
       pp.annual_target += pp.monthly_target[m];
@@ -520,21 +567,38 @@ class Search {
     return pp;
   }
 
+  std::string region_of(const std::string& province) const {
+    for (const blood::AreaSpec& a : scenario_.areas) {
+      if (a.name == province) return a.parent.empty() ? a.name : a.parent;
+    }
+    return province;
+  }
+
   const blood::Scenario& scenario_;
   const SizingOptions& o_;
   std::vector<std::string> provinces_;
-  std::vector<std::size_t> component_;
+  double tolx_, lowest_, highest_, goal_y_;
   std::vector<bool> sized_;
-  std::vector<Bracket> brackets_;
-  std::vector<Descent> descent_;
-  std::vector<std::size_t> cursor_;  // per component: the province tried last
-  Evaluation plan_;  // the current plan: phase 1's latest, then phase 2's
+  std::vector<Track> tracks_;
+  Evaluation current_;             // multiplier 1 on the search's seeds: the scenario as planned
+  Evaluation final_;               // the plan on the last set of fresh seeds
+  std::vector<double> plan_x_, final_x_;
+  std::size_t verification_rounds_ = 0;
   std::vector<SizingStep> history_;
   std::size_t simulations_ = 0;
   bool balanced_ = true;
+  std::chrono::steady_clock::time_point started_;
 };
 
 }  // namespace
+
+double sizing_bound(const AreaOutcome& outcome, const SizingGoals& goals) {
+  const Estimate& f = outcome.fill_rate;
+  const double se = f.n > 0 ? f.stddev / std::sqrt(static_cast<double>(f.n)) : 0;
+  // Student's t, not z: the standard error is itself estimated from n values.
+  const double t = f.n > 1 ? student_t_quantile(goals.confidence, static_cast<double>(f.n - 1)) : 0;
+  return f.low() - t * std::sqrt(2.0) * se;
+}
 
 bool SizingResult::provinces_meet_fill() const noexcept {
   return std::all_of(provinces.begin(), provinces.end(), [](const ProvincePlan& p) { return p.outcome.meets_fill; });
@@ -581,19 +645,20 @@ blood::Scenario apply_multipliers(const blood::Scenario& scenario, const std::ve
 }
 
 Evaluation evaluate_plan(const blood::Scenario& scenario, const std::vector<double>& multipliers,
-                         const SizingOptions& options) {
+                         const SizingOptions& options, std::size_t first_replication) {
   check_sizing_options(options);
   const std::vector<std::string> provinces = sizing_provinces(scenario);
   const auto world = blood::build_world(apply_multipliers(scenario, provinces, multipliers), options.days);
   std::vector<int> roots{-1};  // the nation first, then every province
   for (const std::string& p : provinces) roots.push_back(area_index(*world, p));
-  const std::vector<ReplicationKpis> reps = replicate_all(world, roots, options);
+  const std::vector<ReplicationKpis> reps = replicate_all(world, roots, options, first_replication);
 
   Evaluation e;
   e.multipliers = multipliers;
   e.simulations = reps.size();
   e.national = summarise_area(reps, 0, options);
   for (std::size_t p = 0; p < provinces.size(); ++p) e.provinces.push_back(summarise_area(reps, p + 1, options));
+  count_sessions(*world, roots, e);
   e.balanced = std::all_of(reps.begin(), reps.end(), [](const ReplicationKpis& r) { return r.balanced; });
   return e;
 }

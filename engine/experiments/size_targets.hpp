@@ -16,7 +16,12 @@
 // checked, not searched on: collections lower than the smallest that meet the
 // fill goal miss it, so the minimal multiplier is also the one with the
 // fewest outdates; a province over the limit there cannot meet both goals by
-// scaling its collections. Method, accuracy and cost: docs/target-sizing.md.
+// scaling its collections.
+//
+// The search moves every province at once (a secant step per province per
+// evaluation, common random numbers across evaluations), then runs the plan
+// on fresh seeds and reports those: at most 12 evaluations of the whole
+// country by default. Method, guarantees and cost: docs/target-sizing.md.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -37,13 +42,15 @@ struct SizingGoals {
 
 // What one evaluation (R replications at given multipliers) shows.
 struct SizingStep {
-  enum class Phase : std::uint8_t { Bisection, Descent, Final };
+  enum class Phase : std::uint8_t { Search, Verification };
   std::size_t evaluation = 0;       // 1, 2, ...
-  Phase phase = Phase::Bisection;   // bisection: all provinces move; descent: trials of one per catchment
+  std::size_t max_evaluations = 0;  // the most there can be (SizingOptions::max_evaluations)
+  Phase phase = Phase::Search;      // search: every province moves; verification: the plan on fresh seeds
   std::vector<double> multipliers;  // per province, as SizingResult::provinces
   std::size_t provinces_meeting_fill = 0;
   std::size_t provinces_sized = 0;
   double national_collected = 0;    // mean over replications
+  double elapsed_seconds = 0;       // since the search started
 };
 
 struct SizingOptions {
@@ -55,7 +62,7 @@ struct SizingOptions {
   double tolerance = 0.02;          // a bracket is closed when passing / failing <= 1 + tolerance
   double min_multiplier = 0.25;     // the floor: a plan keeps at least this share of its sessions
   double max_multiplier = 4.0;      // the ceiling: more is not a realistic plan for one year
-  std::size_t max_evaluations = 150;  // the cap (the national scenario needs about 70); one more for the final check
+  std::size_t max_evaluations = 12;  // the cap, verification included (at least 3)
   std::function<void(const SizingStep&)> on_step;  // after each evaluation, on the calling thread
 };
 
@@ -68,6 +75,8 @@ struct AreaOutcome {
   double requested = 0;                      // mean red-cell requests
   double collected = 0;                      // mean whole-blood donations
   std::array<double, 12> collected_by_month{};  // means, by calendar month
+  std::array<double, 12> sessions_by_month{};   // sessions held (a session on one day in one leaf)
+  std::array<double, 12> places_by_month{};     // their capacity (donors they can register)
   bool meets_fill = false;
   bool meets_outdate = false;
 };
@@ -84,14 +93,16 @@ struct Evaluation {
 
 struct ProvincePlan {
   std::string area;
+  std::string region;                        // the top-level area it lies in (itself when it is one)
   bool sized = true;                         // has red-cell demand (else kept at multiplier 1)
   double multiplier = 1;                     // the final multiplier
-  bool tight = false;                        // checked: lowered alone by the tolerance, its component misses the goal
+  bool tight = false;                        // the search saw it miss the goal one tolerance lower
   bool at_floor = false;                     // meets the goal at min_multiplier
   bool at_ceiling = false;                   // misses the goal at max_multiplier
   std::array<std::int64_t, 12> monthly_target{};  // the plan: mean collections, rounded
   std::int64_t annual_target = 0;            // the sum of the months
-  AreaOutcome outcome;                       // at the final multipliers
+  AreaOutcome outcome;                       // at the final multipliers, on the verification's seeds
+  AreaOutcome current;                       // the scenario as planned (multiplier 1), on the search's seeds
 };
 
 struct SizingResult {
@@ -100,11 +111,14 @@ struct SizingResult {
   double tolerance = 0;
   std::vector<ProvincePlan> provinces;
   AreaOutcome national;                      // the final national check
+  AreaOutcome current_national;              // the scenario as planned
   std::array<std::int64_t, 12> national_monthly_target{};
   std::int64_t national_annual_target = 0;
   std::size_t evaluations = 0;
   std::size_t simulations = 0;               // evaluations x replications
-  bool converged = false;                    // ended before the cap: every bracket closed, or at the ceiling
+  bool converged = false;                    // the search ended within its budget: every bracket closed, or at the ceiling
+  std::size_t verification_rounds = 0;       // fresh sets of seeds the plan was run on (the last one reported)
+  std::size_t verification_first_replication = 0;  // the last set: replications from here, R of them
   bool balanced = true;                      // in every simulation
   std::vector<SizingStep> history;
   double wall_seconds = 0;
@@ -114,6 +128,13 @@ struct SizingResult {
   bool national_meets() const noexcept { return national.meets_fill && national.meets_outdate; }
   bool goals_met() const noexcept { return provinces_meet_fill() && provinces_meet_outdate() && national_meets(); }
 };
+
+// The bound the search works to: the fill rate's one-sided lower bound at
+// `goals.confidence` less t(c, n - 1) standard errors of the difference between two
+// independent sets of replications, so that a plan that just meets it here
+// meets the stated criterion (the lower bound alone) on fresh seeds with
+// probability about c, not the half that a plan fitted to its own seeds gets.
+double sizing_bound(const AreaOutcome& outcome, const SizingGoals& goals);
 
 // Throws std::invalid_argument naming the first bad option (fewer than two
 // replications, goals or multipliers out of range, ...).
@@ -140,8 +161,9 @@ blood::Scenario apply_multipliers(const blood::Scenario& scenario, const std::ve
 
 // Runs options.replications replications at `multipliers` and checks every
 // province and the nation against options.goals.
+// Replication r uses seed replication_seed(base_seed, first_replication + r).
 Evaluation evaluate_plan(const blood::Scenario& scenario, const std::vector<double>& multipliers,
-                         const SizingOptions& options);
+                         const SizingOptions& options, std::size_t first_replication = 0);
 
 // The search (docs/target-sizing.md). Throws std::invalid_argument for fewer
 // than two replications, a scenario without provinces, or bad options.

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "blood/memory.hpp"
+#include "io/apply_overrides.hpp"
 #include "io/sha256.hpp"
 #include "io/yearly_dates.hpp"
 #include "blood/lunar_calendar.hpp"
@@ -2075,6 +2076,10 @@ LoadedScenario load_scenario(const fs::path& file, const LoadOptions& options) {
   Issues issues(file.lexically_normal().string());
   Loader loader(issues);
   auto merged = loader.from_file(file, nullptr);
+  if (merged && !options.overrides.empty()) {
+    std::vector<ScenarioIssue> bad = apply_overrides(*merged, options.overrides);
+    if (!bad.empty()) throw ScenarioError(std::move(bad));
+  }
   return finish(std::move(merged), std::move(loader.files), issues, options);
 }
 

@@ -92,7 +92,7 @@ row() {
 }
 
 run=("$giotmau" run "$small" --days 3 --quiet)
-plan=("$giotmau" size-targets "$small" -n 2 --days 3 --quiet --max-evaluations 2)
+plan=("$giotmau" size-targets "$small" -n 2 --days 3 --quiet --max-evaluations 3)
 cmp=("$giotmau" compare "$small" "$scenarios/hanoi-police-2025.toml" --days 3 --quiet)
 
 # 1. A failing write (the file-size limit: EFBIG on every write past 8 KiB)

@@ -33,8 +33,7 @@ SizingOptions small_options(unsigned threads) {
   o.replications = 6;
   o.base_seed = 2025;
   o.threads = threads;
-  o.max_evaluations = 80;
-  return o;
+  return o;  // at most 12 evaluations, the verification included
 }
 
 std::vector<double> multipliers(const SizingResult& r) {
@@ -123,7 +122,7 @@ TEST(SizeTargetsOptions, BadOptionsAreRefused) {
 }
 
 // The steering committee's question on a system that starts short.
-TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalAndNoneCanBeLowered) {
+TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalWithinTwelveEvaluations) {
   const blood::Scenario s = short_scenario();
   const SizingOptions o = small_options(2);
   const SizingResult r = size_targets(s, o);
@@ -132,8 +131,12 @@ TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalAndNoneCanBeLowered) {
   EXPECT_LT(r.history.front().provinces_meeting_fill, 3u) << "the scenario should start short";
   EXPECT_TRUE(r.converged);
   EXPECT_TRUE(r.balanced);
+  EXPECT_LE(r.evaluations, 12u);
   EXPECT_EQ(r.evaluations, r.history.size());
   EXPECT_EQ(r.simulations, r.evaluations * o.replications);
+  EXPECT_EQ(r.history.back().phase, SizingStep::Phase::Verification);
+  EXPECT_GE(r.verification_first_replication, o.replications) << "verified on seeds the search never used";
+  EXPECT_TRUE(r.goals_met());
 
   std::int64_t total = 0;
   for (const ProvincePlan& p : r.provinces) {
@@ -145,25 +148,68 @@ TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalAndNoneCanBeLowered) {
     for (const double c : p.outcome.collected_by_month) months += std::llround(c);
     EXPECT_EQ(p.annual_target, months);  // the plan is the simulated collections, month by month
     EXPECT_GT(p.annual_target, 0);
+    // The scenario as planned, beside it: its sessions scaled by the multiplier.
+    double sessions = 0, places_now = 0, places_planned = 0;
+    for (std::size_t m = 0; m < 12; ++m) {
+      sessions += p.current.sessions_by_month[m];
+      places_now += p.current.places_by_month[m];
+      places_planned += p.outcome.places_by_month[m];
+    }
+    EXPECT_GT(sessions, 0);
+    EXPECT_NEAR(places_planned / places_now / p.multiplier, 1.0, 0.05);  // capacities are whole places
     total += p.annual_target;
   }
   EXPECT_EQ(total, r.national_annual_target);
   const std::vector<double> found = multipliers(r);
   EXPECT_GT(*std::max_element(found.begin(), found.end()), 1.0) << "short at first: some province needs more";
+}
 
-  // Minimal: lowering any province alone by the tolerance makes it, or a
-  // province that shares its hub, miss the goal (or it was at the floor).
-  for (std::size_t p = 0; p < found.size(); ++p) {
-    SCOPED_TRACE(r.provinces[p].area);
-    if (r.provinces[p].at_floor) continue;
-    EXPECT_TRUE(r.provinces[p].tight);
-    std::vector<double> lower = found;
-    lower[p] = std::max(o.min_multiplier, found[p] / (1 + o.tolerance));
-    const Evaluation e = evaluate_plan(s, lower, o);
-    const bool someone_misses = std::any_of(e.provinces.begin(), e.provinces.end(),
-                                            [](const AreaOutcome& a) { return !a.meets_fill; });
-    EXPECT_TRUE(someone_misses);
+// The criterion holds on seeds nobody looked at: fresh verifications with
+// other base seeds and four times the replications, so that their bounds
+// are tight and not at the mercy of one bad year among six. The search's own
+// plan before its verification (fitted to its seeds: 1.16, 1.63, 1.08)
+// fails this check, the hub at 0.982 and 0.983.
+TEST(SizeTargetsSearch, ThePlanMeetsTheCriterionOnFreshSeeds) {
+  const blood::Scenario s = short_scenario();
+  const SizingOptions o = small_options(2);
+  const SizingResult r = size_targets(s, o);
+  ASSERT_TRUE(r.goals_met());
+  for (const std::uint64_t seed : {99u, 31337u}) {
+    SizingOptions fresh = o;
+    fresh.base_seed = seed;
+    fresh.replications = 4 * o.replications;
+    const Evaluation e = evaluate_plan(s, multipliers(r), fresh);
+    for (std::size_t p = 0; p < e.provinces.size(); ++p) {
+      SCOPED_TRACE(r.provinces[p].area + " with seed " + std::to_string(seed));
+      EXPECT_GE(e.provinces[p].fill_rate.low(), o.goals.fill_rate);
+      EXPECT_TRUE(e.provinces[p].meets_outdate);
+    }
   }
+}
+
+// Not oversized: the search closed every bracket within the tolerance, and
+// the plan lowered by 6% everywhere misses the goal somewhere on the very
+// seeds that verified it.
+TEST(SizeTargetsSearch, ThePlanIsNotOversized) {
+  const blood::Scenario s = short_scenario();
+  const SizingOptions o = small_options(2);
+  const SizingResult r = size_targets(s, o);
+  ASSERT_TRUE(r.converged);
+  ASSERT_TRUE(r.goals_met());
+  std::vector<double> lower = multipliers(r);
+  for (double& m : lower) m = std::max(o.min_multiplier, m / 1.06);
+  const Evaluation e = evaluate_plan(s, lower, o, r.verification_first_replication);
+  EXPECT_TRUE(std::any_of(e.provinces.begin(), e.provinces.end(), [](const AreaOutcome& a) { return !a.meets_fill; }));
+}
+
+TEST(SizeTargetsSearch, TheWorkingBoundLeavesRoomForFreshSeeds) {
+  AreaOutcome a;
+  a.fill_rate.n = 6;
+  a.fill_rate.mean = 0.995;
+  a.fill_rate.stddev = 0.01;
+  a.fill_rate.half_width = 0.008;
+  // The working bound is below the stated one, by t(0.95, 5) sqrt(2) se.
+  EXPECT_NEAR(sizing_bound(a, SizingGoals{}), 0.987 - 2.0150484 * std::sqrt(2.0) * 0.01 / std::sqrt(6.0), 1e-6);
 }
 
 TEST(SizeTargetsSearch, SameResultForOneAndTwoThreads) {
