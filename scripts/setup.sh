@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
   python3-xarray python3-h5netcdf
+  python3-plotly chromium
 )
 
 missing=()

@@ -18,6 +18,9 @@ std::vector<bool> areas_under(const World& world, int root) {
   return in;
 }
 
+// Every day of the run, or those of one calendar month.
+Kpis kpis_over(const RunResult& result, int root, std::optional<unsigned> only_month);
+
 }  // namespace
 
 std::vector<int> top_areas(const World& world) {
@@ -28,18 +31,42 @@ std::vector<int> top_areas(const World& world) {
   return tops;
 }
 
-Kpis compute_kpis(const RunResult& result, int root) {
+std::vector<int> second_level_areas(const World& world) {
+  const std::vector<int> tops = top_areas(world);
+  std::vector<int> parts;
+  for (std::size_t a = 0; a < world.area_parent.size(); ++a) {
+    const int parent = world.area_parent[a];
+    if (parent >= 0 && world.area_parent[static_cast<std::size_t>(parent)] < 0) parts.push_back(static_cast<int>(a));
+  }
+  return parts;
+}
+
+Kpis compute_kpis(const RunResult& result, int root) { return kpis_over(result, root, std::nullopt); }
+
+Kpis compute_month_kpis(const RunResult& result, int root, unsigned month) {
+  return kpis_over(result, root, std::optional<unsigned>(month));
+}
+
+namespace {
+
+Kpis kpis_over(const RunResult& result, int root, std::optional<unsigned> only_month) {
   const World& world = *result.world;
   const DailyMeasures& m = result.measures;
   const std::vector<bool> in = areas_under(world, root);
   Kpis k;
   std::int64_t issued_all = 0;
   double stock_sum = 0;
+  double age_sum = 0;
   for (int d = 0; d < m.days(); ++d) {
     const unsigned month = month_index(world.first_day + d);
+    if (only_month && month != *only_month) continue;
     std::int64_t short_today = 0;
     for (int a = 0; a < m.areas(); ++a) {
       if (!in[static_cast<std::size_t>(a)]) continue;
+      if (!result.issued_age_days.empty()) {
+        age_sum += result.issued_age_days[static_cast<std::size_t>(d) * static_cast<std::size_t>(m.areas()) +
+                                          static_cast<std::size_t>(a)];
+      }
       for (std::size_t g = 0; g < kGroupCount; ++g) {
         const BloodGroup group = group_at(g);
         const std::int64_t c = m.collected(d, a, group);
@@ -64,6 +91,7 @@ Kpis compute_kpis(const RunResult& result, int root) {
     for (const SessionDay& s : sessions) {
       const DriveRecord& r = result.drives[static_cast<std::size_t>(s.drive)];
       if (!in[static_cast<std::size_t>(world.leaves[static_cast<std::size_t>(s.leaf)].area)] || r.sessions == 0) continue;
+      if (only_month && month_index(s.day) != *only_month) continue;
       target_by_month[month_index(s.day)] += static_cast<double>(r.target_units) / r.sessions;
     }
   }
@@ -73,9 +101,14 @@ Kpis compute_kpis(const RunResult& result, int root) {
   }
   k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
   k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
-  k.mean_age_at_issue_days = root < 0 && issued_all > 0 ? result.issued_age_days_sum / static_cast<double>(issued_all) : 0.0;
+  for (const AppealRecord& a : result.appeal_log) {
+    if (in[static_cast<std::size_t>(a.area)] && (!only_month || month_index(a.day) == *only_month)) ++k.appeals;
+  }
+  k.mean_age_at_issue_days = issued_all > 0 ? age_sum / static_cast<double>(issued_all) : 0.0;
   k.days_of_supply = k.issued > 0 ? stock_sum / static_cast<double>(k.issued) : 0.0;
   return k;
 }
+
+}  // namespace
 
 }  // namespace giotmau::blood

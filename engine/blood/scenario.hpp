@@ -25,6 +25,7 @@ struct AreaSpec {
   double known_donor_share = 0.015;   // of the population, known donors at the start
   double student_share = 0.5;         // of known donors and recruits
   double engagement = 1.0;            // multiplies every response probability (local culture, organisation)
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // A blood centre: a regional hub (no `hub`) or a provincial centre supplied by its hub.
@@ -43,6 +44,7 @@ struct CentreSpec {
   std::int64_t bag_reorder_point = 0;       // order when bags in stock + on order fall to this
   std::int64_t bag_order_quantity = 0;      // bags per procurement order
   int bag_procurement_delay_days = 30;      // from ordering to delivery
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // A hospital blood bank. Requests come from the population it serves.
@@ -62,6 +64,7 @@ struct HospitalSpec {
   double initial_stock_days = 3.0;
   // When centre == "external": an order placed at the day-t review is on the shelf for day t + lead time.
   std::int64_t external_lead_time_days = 1;
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // A road (or air) link between two sites (centres or hospitals), both ways.
@@ -97,6 +100,7 @@ struct CampaignSpec {
   double turnout_factor = 1.2;
   double recruitment_factor = 1.5;
   std::vector<SessionSpec> sessions;  // extra sessions (areas/dates inside the campaign)
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // Emergency appeals ("thông báo khẩn thiếu máu").
@@ -108,6 +112,15 @@ struct AppealSpec {
   double decay_days = 5.0;          // the extra decays exponentially with this time constant
   int cooldown_days = 14;           // no new appeal at the same centre within this
   double walk_in_factor = 2.0;      // recruitment multiplier at the start, decays likewise
+};
+
+// How reports colour stock levels, in days of supply, as national services
+// publish them (normal / low / critical). Reporting only: the model does not
+// read it. 0: the default (critical below appeals.threshold_days, low below
+// twice the critical level).
+struct StockStatusSpec {
+  double critical_days = 0;
+  double low_days = 0;
 };
 
 // Who is in town: students leave in summer and at Tết, workers at Tết.
@@ -187,6 +200,7 @@ struct Scenario {
   std::vector<SessionSpec> sessions;
   std::vector<CampaignSpec> campaigns;
   AppealSpec appeals;
+  StockStatusSpec stock_status;
   SeasonSpec season;
   TurnoutParameters turnout;
   InitialPool initial_pool;         // kind mix and spread; the size comes from known_donor_share

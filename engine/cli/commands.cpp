@@ -15,6 +15,7 @@
 #include "cli/reports.hpp"
 #include "cli/summary.hpp"
 #include "cli/version.hpp"
+#include "cli/where_when.hpp"
 #include "experiments/compare.hpp"
 #include "experiments/replications.hpp"
 #include "experiments/size_targets.hpp"
@@ -350,6 +351,10 @@ void print_sizing_verdict(const experiments::SizingResult& r) {
 
 }  // namespace
 
+fs::path comparison_file_path(const fs::path& output) {
+  return output.parent_path() / (output.stem().string() + "-comparison" + output.extension().string());
+}
+
 std::vector<fs::path> comparison_output_paths(const fs::path& output, const std::vector<std::string>& names) {
   std::vector<fs::path> paths;
   std::set<fs::path> seen;
@@ -411,11 +416,18 @@ int compare_command(const CompareArguments& args) {
     worlds.push_back(blood::build_world(loaded.back().scenario, a.days));
   }
   std::vector<fs::path> paths;
+  fs::path comparison_path;
   if (!a.output.empty()) {
     std::vector<std::string> names;
     for (const auto& l : labels) names.push_back(l.name);
     paths = comparison_output_paths(a.output, names);
     for (const auto& p : paths) check_output(p, a.force);
+    comparison_path = comparison_file_path(a.output);
+    if (std::find(paths.begin(), paths.end(), comparison_path) != paths.end()) {
+      throw std::invalid_argument("a scenario's results would go to '" + comparison_path.string() +
+                                  "', the comparison file's name: rename the scenario");
+    }
+    check_output(comparison_path, a.force);
   }
 
   const ExperimentInfo info{a.seed.value_or(loaded.front().scenario.seed), a.replications, a.threads};
@@ -445,9 +457,14 @@ int compare_command(const CompareArguments& args) {
                                       objective,         experiments::kDefaultConfidence, bar.callback()};
   const experiments::CompareRun run = experiments::run_comparison(worlds, options, on_done);
   bar.finish();
+  std::optional<std::string> comparison_written;
+  if (balanced && !comparison_path.empty()) {
+    write_comparison_file(comparison_path, labels, info, run.comparison, a.force);
+    comparison_written = comparison_path.string();
+  }
 
   if (json(a)) {
-    std::fputs(comparison_json(labels, info, run, written).c_str(), stdout);
+    std::fputs(comparison_json(labels, info, run, written, comparison_written).c_str(), stdout);
     return balanced ? kDone : kUnbalanced;
   }
   std::uint64_t events = 0;
@@ -463,6 +480,7 @@ int compare_command(const CompareArguments& args) {
   for (const auto& f : written) {
     if (f) std::printf("results: %s\n", f->c_str());
   }
+  if (comparison_written) std::printf("comparison: %s\n", comparison_written->c_str());
   return kDone;
 }
 

@@ -15,6 +15,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "io/names.hpp"
 #include "io/sha256.hpp"
 
 // Layout of this file, top to bottom:
@@ -575,6 +576,7 @@ using blood::PolicySpec;
 using blood::ProcessingSpec;
 using blood::ProductDemandSpec;
 using blood::SeasonSpec;
+using blood::StockStatusSpec;
 using blood::SessionSpec;
 using blood::TurnoutParameters;
 
@@ -586,6 +588,7 @@ const Schema<AreaSpec>& area_schema() {
   using A = AreaSpec;
   static const Schema<A> schema = {
       text("name", &A::name, Need::Required),
+      text("display_name", &A::display_name),
       text("parent", &A::parent),
       integer("population", &A::population, {0, kMaxPopulation}),
       text("centre", &A::centre),
@@ -601,6 +604,7 @@ const Schema<CentreSpec>& centre_schema() {
   using C = CentreSpec;
   static const Schema<C> schema = {
       text("name", &C::name, Need::Required),
+      text("display_name", &C::display_name),
       text("area", &C::area, Need::Required),
       text("hub", &C::hub),
       number("order_up_to_days", &C::order_up_to_days, kDays),
@@ -619,6 +623,7 @@ const Schema<HospitalSpec>& hospital_schema() {
   using H = HospitalSpec;
   static const Schema<H> schema = {
       text("name", &H::name, Need::Required),
+      text("display_name", &H::display_name),
       text("area", &H::area, Need::Required),
       text("centre", &H::centre, Need::Required),
       number("population_served", &H::population_served, {0, kMaxPopulation}),
@@ -670,6 +675,7 @@ const Schema<CampaignSpec>& campaign_schema() {
   using C = CampaignSpec;
   static const Schema<C> schema = {
       text("name", &C::name, Need::Required),
+      text("display_name", &C::display_name),
       date("start", &C::start, Need::Required),
       date("end", &C::end, Need::Required),
       names("areas", &C::areas),
@@ -690,6 +696,15 @@ const Schema<AppealSpec>& appeal_schema() {
       number("walk_in_factor", &A::walk_in_factor, kFactor),
       number("decay_days", &A::decay_days, {0, kMaxDays, true}),
       integer("cooldown_days", &A::cooldown_days, kDays),
+  };
+  return schema;
+}
+
+const Schema<StockStatusSpec>& stock_status_schema() {
+  using T = StockStatusSpec;
+  static const Schema<T> schema = {
+      number("critical_days", &T::critical_days, kDays),
+      number("low_days", &T::low_days, kDays),
   };
   return schema;
 }
@@ -866,6 +881,7 @@ class ScenarioReader {
         entries<S>("session", sessions_, session_schema()),
         entries<S>("campaign", campaigns_, campaign_schema()),
         nested("appeals", &S::appeals, appeal_schema()),
+        nested("stock_status", &S::stock_status, stock_status_schema()),
         nested("season", &S::season, season_schema(), Need::Required, "a table with tet = YYYY-MM-DD"),
         nested("turnout", &S::turnout, turnout_schema()),
         nested("initial_pool", &S::initial_pool, initial_pool_schema()),
@@ -908,6 +924,14 @@ class ScenarioReader {
       issues_.at(node, path,
                  "duplicate " + std::string(kind) + " name " + quote_name(name) + " (first at " +
                      where_text(*it->second) + ")");
+  }
+
+  // Names and display names, for "did you mean".
+  template <class S>
+  static std::vector<KnownName> known_names(const std::vector<Located<S>>& entries) {
+    std::vector<KnownName> known;
+    for (const auto& e : entries) known.push_back({e.spec.name, e.spec.display_name});
+    return known;
   }
 
   template <class S>
@@ -954,7 +978,8 @@ class ScenarioReader {
     const std::string* name = reference(e, key);
     if (name && !area_index_.contains(*name)) {
       issues_.at(e.node(key), join(e.path, key),
-                 "unknown area " + quote_name(*name) + "; expected the name of an [[area]]");
+                 "unknown area " + quote_name(*name) + "; expected the name of an [[area]]" +
+                     did_you_mean(*name, known_names(areas_)));
     }
   }
 
@@ -970,7 +995,8 @@ class ScenarioReader {
     } else {
       issues_.at(e.node(key), path,
                  "unknown " + std::string(hospital_ok ? "site " : "centre ") + quote_name(*name) +
-                     "; expected the name of a [[centre]]" + (hospital_ok ? " or [[hospital]]" : ""));
+                     "; expected the name of a [[centre]]" + (hospital_ok ? " or [[hospital]]" : "") +
+                     did_you_mean(*name, known_names(centres_)));
     }
     return false;
   }
@@ -1273,7 +1299,8 @@ class ScenarioReader {
       const auto* name = areas->get(k)->as_string();
       if (name && !area_index_.contains(name->get())) {
         issues_.at(name, indexed(c.path + ".areas", k),
-                   "unknown area " + quote_name(name->get()) + "; expected the name of an [[area]]");
+                   "unknown area " + quote_name(name->get()) + "; expected the name of an [[area]]" +
+                       did_you_mean(name->get(), known_names(areas_)));
       }
     }
   }

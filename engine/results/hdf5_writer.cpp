@@ -403,6 +403,7 @@ struct AreaRow {
   const char* name;
   std::int32_t parent;
   std::int32_t depth;
+  const char* display_name;
 };
 
 void write_areas(hid_t file, const World& world) {
@@ -410,14 +411,15 @@ void write_areas(hid_t file, const World& world) {
   Compound type(sizeof(AreaRow));
   type.add("name", offsetof(AreaRow, name), text.get())
       .add("parent", offsetof(AreaRow, parent), H5T_NATIVE_INT32)
-      .add("depth", offsetof(AreaRow, depth), H5T_NATIVE_INT32);
+      .add("depth", offsetof(AreaRow, depth), H5T_NATIVE_INT32)
+      .add("display_name", offsetof(AreaRow, display_name), text.get());
   std::vector<AreaRow> rows;
   for (std::size_t a = 0; a < world.area_names.size(); ++a) {
     std::int32_t depth = 0;
     for (int up = world.area_parent[a]; up >= 0; up = world.area_parent[static_cast<std::size_t>(up)]) ++depth;
-    rows.push_back({world.area_names[a].c_str(), world.area_parent[a], depth});
+    rows.push_back({world.area_names[a].c_str(), world.area_parent[a], depth, world.area_label(a).c_str()});
   }
-  write_table(file, "areas", type, rows, "area_index", 5, "areas: name, parent (row index, -1: none), depth (0: top)");
+  write_table(file, "areas", type, rows, "area_index", 5, "areas: name, parent (row index, -1: none), depth (0: top), display_name");
 }
 
 struct DriveRow {
@@ -481,6 +483,43 @@ void write_drives(hid_t file, const World& world, const std::vector<RunResult>& 
     }
   }
   write_table(file, "drives", type, rows, "drive_row", 6, "donation drives per replication, with their counts");
+}
+
+struct AppealRow {
+  std::int32_t replication;
+  const char* date;
+  const char* centre;
+  const char* area;
+  std::int64_t donated_units;
+  double brought_in_units;
+};
+
+// Every emergency appeal of every replication: when, where, what it brought in.
+void write_appeals(hid_t file, const World& world, const std::vector<RunResult>& replications) {
+  Handle text = make_vlen_utf8();
+  Compound type(sizeof(AppealRow));
+  type.add("replication", offsetof(AppealRow, replication), H5T_NATIVE_INT32)
+      .add("date", offsetof(AppealRow, date), text.get())
+      .add("centre", offsetof(AppealRow, centre), text.get())
+      .add("area", offsetof(AppealRow, area), text.get())
+      .add("donated_units", offsetof(AppealRow, donated_units), H5T_NATIVE_INT64)
+      .add("brought_in_units", offsetof(AppealRow, brought_in_units), H5T_NATIVE_DOUBLE);
+  std::size_t count = 0;
+  for (const RunResult& r : replications) count += r.appeal_log.size();
+  std::vector<std::string> dates;
+  dates.reserve(count);  // no reallocation: rows keep pointers into it
+  std::vector<AppealRow> rows;
+  for (std::size_t rep = 0; rep < replications.size(); ++rep) {
+    for (const blood::AppealRecord& a : replications[rep].appeal_log) {
+      dates.push_back(blood::iso_date(a.day));
+      rows.push_back({static_cast<std::int32_t>(rep), dates.back().c_str(),
+                      world.sites[static_cast<std::size_t>(a.site)].name.c_str(),
+                      world.area_names[static_cast<std::size_t>(a.area)].c_str(), a.donated_units, a.brought_in_units});
+    }
+  }
+  write_table(file, "appeals", type, rows, "appeal_row", 8,
+              "emergency appeals per replication: the evening each went out, its centre and area, the donations "
+              "at the centre's sessions while its uplift lasted and the part the appeal brought in (estimated)");
 }
 
 struct KpiRow {
@@ -547,6 +586,7 @@ void write_contents(hid_t file, const World& world, const std::vector<RunResult>
   write_daily(file, world, replications);
   write_areas(file, world);
   write_drives(file, world, replications);
+  write_appeals(file, world, replications);
   write_kpis(file, replications);
 }
 
