@@ -588,7 +588,6 @@ const Schema<AreaSpec>& area_schema() {
   using A = AreaSpec;
   static const Schema<A> schema = {
       text("name", &A::name, Need::Required),
-      text("display_name", &A::display_name),
       text("parent", &A::parent),
       integer("population", &A::population, {0, kMaxPopulation}),
       text("centre", &A::centre),
@@ -596,6 +595,7 @@ const Schema<AreaSpec>& area_schema() {
       share("known_donor_share", &A::known_donor_share),
       share("student_share", &A::student_share),
       number("engagement", &A::engagement, kFactor),
+      text("display_name", &A::display_name),
   };
   return schema;
 }
@@ -604,7 +604,6 @@ const Schema<CentreSpec>& centre_schema() {
   using C = CentreSpec;
   static const Schema<C> schema = {
       text("name", &C::name, Need::Required),
-      text("display_name", &C::display_name),
       text("area", &C::area, Need::Required),
       text("hub", &C::hub),
       number("order_up_to_days", &C::order_up_to_days, kDays),
@@ -615,6 +614,7 @@ const Schema<CentreSpec>& centre_schema() {
       integer("bag_reorder_point", &C::bag_reorder_point, {0, kMaxUnits}),
       integer("bag_order_quantity", &C::bag_order_quantity, {0, kMaxUnits}),
       integer("bag_procurement_delay_days", &C::bag_procurement_delay_days, kDays),
+      text("display_name", &C::display_name),
   };
   return schema;
 }
@@ -623,7 +623,6 @@ const Schema<HospitalSpec>& hospital_schema() {
   using H = HospitalSpec;
   static const Schema<H> schema = {
       text("name", &H::name, Need::Required),
-      text("display_name", &H::display_name),
       text("area", &H::area, Need::Required),
       text("centre", &H::centre, Need::Required),
       number("population_served", &H::population_served, {0, kMaxPopulation}),
@@ -634,6 +633,7 @@ const Schema<HospitalSpec>& hospital_schema() {
       number("initial_stock_days", &H::initial_stock_days, kDays),
       // An order placed at the day-t review is on the shelf on day t + lead time: at least 1.
       integer("external_lead_time_days", &H::external_lead_time_days, {1, kMaxDays}),
+      text("display_name", &H::display_name),
   };
   return schema;
 }
@@ -675,13 +675,13 @@ const Schema<CampaignSpec>& campaign_schema() {
   using C = CampaignSpec;
   static const Schema<C> schema = {
       text("name", &C::name, Need::Required),
-      text("display_name", &C::display_name),
       date("start", &C::start, Need::Required),
       date("end", &C::end, Need::Required),
       names("areas", &C::areas),
       number("turnout_factor", &C::turnout_factor, kFactor),
       number("recruitment_factor", &C::recruitment_factor, kFactor),
       elsewhere<C>("session", "an array of tables"),
+      text("display_name", &C::display_name),
   };
   return schema;
 }
