@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
   c.compare->add_option("scenarios", c.compare_args.scenarios,
                         "the base, then one or more alternatives: BASE.toml ALT1.toml [ALT2.toml ...]")
       ->required()
-      ->expected(2, 1000);
+      ->type_name("FILE")
+      ->expected(2, CLI::detail::expected_max_vector_size);  // help then says "FILE ..."
   add_experiment_options(c.compare, c.compare_args.experiment);
   c.compare->add_option("--objective", c.compare_args.objective,
                         "ranking: KPIs separated by commas, '-' before one ranks higher first "
@@ -146,7 +147,8 @@ int main(int argc, char** argv) {
                        "one or more results files (run -o, compare -o), and at most one comparison file "
                        "(compare -o writes STEM-comparison.h5)")
       ->required()
-      ->expected(1, 1000);
+      ->type_name("FILE")
+      ->expected(1, CLI::detail::expected_max_vector_size);
   c.report->add_option("-o,--output", c.report_args.output, "the HTML file to write")->required();
   c.report->add_option("--lang", c.report_args.lang, "vi (default) or en")->check(CLI::IsMember({"vi", "en"}));
   c.report->add_flag("--force", c.report_args.force, "replace an existing output file");
