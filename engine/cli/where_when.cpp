@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "cli/text.hpp"
 #include "cli/version.hpp"
@@ -45,7 +46,6 @@ struct Change {
   std::string part;
   Kpi kpi;
   Estimate difference;
-  double base_mean;
 };
 
 // The significant changes of alternative `s` in the parts of one breakdown.
@@ -55,43 +55,40 @@ void collect_changes(const std::vector<PartComparison>& parts, Breakdown breakdo
     for (const Kpi kpi : kPlannerKpis) {
       const KpiComparison& k = part.kpis[experiments::index(kpi)];
       if (experiments::better_direction(kpi) == 0 || !k.differences[s].significant) continue;
-      out.push_back(Change{breakdown, part.display_name, kpi, k.differences[s].estimate, k.means[0].mean});
+      out.push_back(Change{breakdown, part.display_name, kpi, k.differences[s].estimate});
     }
   }
 }
 
-// Largest first, by size relative to the base (a count of units and a fill
-// rate are then on one scale); ties by name for a stable order.
-double relative_size(const Change& c) {
-  const double scale = std::max(std::abs(c.base_mean), 1e-9);
-  return std::abs(c.difference.mean) / scale;
-}
-
-void print_changes(std::FILE* out, const char* heading, std::vector<Change> changes, std::size_t name_width) {
+void print_changes(std::FILE* out, const char* heading, const std::vector<Change>& changes, std::size_t name_width) {
   std::fprintf(out, "  %s:\n", heading);
   if (changes.empty()) {
     std::fprintf(out, "    nowhere (no significant change)\n");
     return;
   }
-  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
-    if (a.breakdown != b.breakdown) return a.breakdown < b.breakdown;  // provinces, then months
-    return relative_size(a) > relative_size(b);
-  });
-  constexpr std::size_t kShown = 6;  // of each: provinces, months
+  // KPI by KPI, the largest changes in units of the KPI: the 3 provinces and
+  // the 2 months that moved most.
   std::size_t left_out = 0;
-  for (const Breakdown breakdown : {Breakdown::Province, Breakdown::Month}) {
-    std::size_t shown = 0;
-    for (const Change& c : changes) {
-      if (c.breakdown != breakdown) continue;
-      if (shown++ >= kShown) {
-        ++left_out;
-        continue;
+  for (const Kpi kpi : kPlannerKpis) {
+    for (const auto& [breakdown, shown_at_most] : {std::pair{Breakdown::Province, 3}, std::pair{Breakdown::Month, 2}}) {
+      std::vector<const Change*> these;
+      for (const Change& c : changes) {
+        if (c.kpi == kpi && c.breakdown == breakdown) these.push_back(&c);
       }
-      const KpiInfo& info = experiments::info(c.kpi);
-      const char* where = breakdown == Breakdown::Month ? "month" : "province";
-      print_row(out, "    " + pad(where, 10) + pad(c.part, name_width) + pad(std::string(info.name), 16) +
-                         pad(number(c.difference.mean, info.decimals, true), 14) +
-                         signed_interval(c.difference, info.decimals));
+      std::stable_sort(these.begin(), these.end(), [](const Change* a, const Change* b) {
+        return std::abs(a->difference.mean) > std::abs(b->difference.mean);
+      });
+      for (std::size_t i = 0; i < these.size(); ++i) {
+        if (i >= static_cast<std::size_t>(shown_at_most)) {
+          ++left_out;
+          continue;
+        }
+        const Change& c = *these[i];
+        const KpiInfo& info = experiments::info(c.kpi);
+        print_row(out, "    " + pad(std::string(info.name), 16) + pad(breakdown == Breakdown::Month ? "month" : "province", 10) +
+                           pad(c.part, name_width) + pad(number(c.difference.mean, info.decimals, true), 14) +
+                           signed_interval(c.difference, info.decimals));
+      }
     }
   }
   if (left_out > 0) {
