@@ -57,14 +57,6 @@ void print_regions(std::FILE* out, const experiments::Summary& s) {
   }
 }
 
-// The estimate's fields, inside an object the caller opened.
-void write_estimate_fields(JsonWriter& w, const Estimate& e) {
-  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();  // written as null
-  w.field("n", e.n).field("mean", e.n > 0 ? e.mean : kNone);
-  w.field("ci_low", e.has_interval() ? e.low() : kNone).field("ci_high", e.has_interval() ? e.high() : kNone);
-  w.field("half_width", e.has_interval() ? e.half_width : kNone).field("stddev", e.has_interval() ? e.stddev : kNone);
-}
-
 void write_estimate(JsonWriter& w, const Estimate& e) {
   w.begin_object();
   write_estimate_fields(w, e);
@@ -346,21 +338,8 @@ std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const E
     write_period(w, *run.sets[s].world);
     w.field("events", run.sets[s].events()).field("balanced", run.sets[s].balanced());
     write_optional(w, "results_file", s < results_files.size() ? results_files[s] : std::nullopt);
-    w.key("kpis").begin_object();
-    for (const auto& k : c.kpis) {
-      w.key(experiments::info(k.kpi).name).begin_object().key("mean");
-      write_estimate(w, k.means[s]);
-      w.key("difference_from_base");
-      if (s == 0) {
-        w.null();
-      } else {
-        w.begin_object();
-        write_estimate_fields(w, k.differences[s].estimate);
-        w.field("significant", k.differences[s].significant).end_object();
-      }
-      w.end_object();
-    }
-    w.end_object();
+    w.key("kpis");
+    write_kpi_comparisons(w, c.kpis, s);
     write_parts_json(w, c, s);
     w.end_object();
   }

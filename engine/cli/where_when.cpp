@@ -123,43 +123,16 @@ std::size_t longest_part_name(const Comparison& c) {
   return w;
 }
 
-void write_kpi_entries(JsonWriter& w, const std::vector<KpiComparison>& kpis, std::size_t s);
-
 void write_parts(JsonWriter& w, const char* key, const std::vector<PartComparison>& parts, std::size_t s) {
   w.key(key).begin_array();
   for (const PartComparison& p : parts) {
     w.begin_object().field(key == std::string("months") ? "month" : "area", p.name);
     if (key != std::string("months")) w.field("display_name", p.display_name);
     w.key("kpis");
-    write_kpi_entries(w, p.kpis, s);
+    write_kpi_comparisons(w, p.kpis, s);
     w.end_object();
   }
   w.end_array();
-}
-
-void write_estimate_fields(JsonWriter& w, const Estimate& e) {
-  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();  // written as null
-  w.field("n", e.n).field("mean", e.n > 0 ? e.mean : kNone);
-  w.field("ci_low", e.has_interval() ? e.low() : kNone).field("ci_high", e.has_interval() ? e.high() : kNone);
-  w.field("half_width", e.has_interval() ? e.half_width : kNone).field("stddev", e.has_interval() ? e.stddev : kNone);
-}
-
-void write_kpi_entries(JsonWriter& w, const std::vector<KpiComparison>& kpis, std::size_t s) {
-  w.begin_object();
-  for (const KpiComparison& k : kpis) {
-    w.key(experiments::info(k.kpi).name).begin_object().key("mean").begin_object();
-    write_estimate_fields(w, k.means[s]);
-    w.end_object().key("difference_from_base");
-    if (s == 0) {
-      w.null();
-    } else {
-      w.begin_object();
-      write_estimate_fields(w, k.differences[s].estimate);
-      w.field("significant", k.differences[s].significant).end_object();
-    }
-    w.end_object();
-  }
-  w.end_object();
 }
 
 // ---- the comparison file
@@ -342,6 +315,31 @@ void print_where_and_when(std::FILE* out, const std::vector<ScenarioLabel>& scen
     print_changes(out, "where it hurt", hurt, width);
     print_region_differences(out, c, s, width);
   }
+}
+
+void write_estimate_fields(JsonWriter& w, const Estimate& e) {
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();  // written as null
+  w.field("n", e.n).field("mean", e.n > 0 ? e.mean : kNone);
+  w.field("ci_low", e.has_interval() ? e.low() : kNone).field("ci_high", e.has_interval() ? e.high() : kNone);
+  w.field("half_width", e.has_interval() ? e.half_width : kNone).field("stddev", e.has_interval() ? e.stddev : kNone);
+}
+
+void write_kpi_comparisons(JsonWriter& w, const std::vector<KpiComparison>& kpis, std::size_t s) {
+  w.begin_object();
+  for (const KpiComparison& k : kpis) {
+    w.key(experiments::info(k.kpi).name).begin_object().key("mean").begin_object();
+    write_estimate_fields(w, k.means[s]);
+    w.end_object().key("difference_from_base");
+    if (s == 0) {
+      w.null();
+    } else {
+      w.begin_object();
+      write_estimate_fields(w, k.differences[s].estimate);
+      w.field("significant", k.differences[s].significant).end_object();
+    }
+    w.end_object();
+  }
+  w.end_object();
 }
 
 void write_parts_json(JsonWriter& w, const Comparison& c, std::size_t scenario) {

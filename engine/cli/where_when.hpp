@@ -27,6 +27,14 @@ void print_month_table(std::FILE* out, const experiments::Summary& summary);
 void print_where_and_when(std::FILE* out, const std::vector<ScenarioLabel>& scenarios,
                           const experiments::Comparison& comparison);
 
+// An estimate's fields (n, mean, ci_low, ci_high, half_width, stddev; null
+// where there is no interval), inside an object the caller opened.
+void write_estimate_fields(JsonWriter& w, const experiments::Estimate& e);
+
+// Per KPI of scenario `s`: its mean and (for an alternative) its paired
+// difference from the base, as one JSON object.
+void write_kpi_comparisons(JsonWriter& w, const std::vector<experiments::KpiComparison>& kpis, std::size_t s);
+
 // "regions", "provinces" and "months" of one scenario of a comparison: per
 // part, every KPI's mean and (for an alternative) its paired difference.
 void write_parts_json(JsonWriter& w, const experiments::Comparison& comparison, std::size_t scenario);
