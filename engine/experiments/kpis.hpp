@@ -28,7 +28,7 @@ struct KpiInfo {
   Kpi kpi;
   std::string_view name;         // as on the command line, in JSON and in the HDF5 /kpi table
   std::string_view description;
-  bool national_only;            // the model tracks it for the whole country only (none does now)
+  bool national_only;            // only meaningful for the whole country (none of these is: every KPI is computed per area)
   int decimals;                  // for printing means
 };
 
