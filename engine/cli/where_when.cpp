@@ -37,7 +37,9 @@ std::string mean_pm(const Estimate& e, int decimals) {
 
 std::string signed_interval(const Estimate& d, int decimals) {
   if (!d.has_interval()) return "";
-  return "[" + number(d.low(), decimals, true) + ", " + number(d.high(), decimals, true) + "]";
+  // append, not "[" + s: GCC 12 warns (-Wrestrict) falsely on operator+(const char*, string&&).
+  return std::string("[").append(number(d.low(), decimals, true)).append(", ")
+      .append(number(d.high(), decimals, true)).append("]");
 }
 
 // One significant change of one KPI in one part, for the summary.
