@@ -26,6 +26,9 @@ TIDY_COLUMNS = ["replication", "date", "area", "group", "product", "measure", "v
 WHOLE_BLOOD = "whole_blood"
 # End-of-day stocks: average (not sum) them over days.
 STOCK_MEASURES = ("on_hand", "in_transit")
+# Shading for campaign windows (Set2, pale; not in the tab10 line colours).
+WINDOW_COLOURS = ["#ffd92f", "#66c2a5", "#8da0cb", "#e78ac3", "#a6d854", "#e5c494", "#b3b3b3", "#fc8d62"]
+WINDOW_HATCHES = ["", "//", "\\\\", "..", "xx", "--", "||", "++"]
 
 
 # ------------------------------------------------------------------ daily arrays
@@ -91,6 +94,22 @@ def load_drives(path) -> pd.DataFrame:
     return drives
 
 
+def load_appeals(path) -> pd.DataFrame:
+    """One row per emergency appeal and replication: date, centre, area,
+    donated_units, brought_in_units (empty for files written before appeals
+    were recorded)."""
+    with h5py.File(path, "r") as f:
+        if "appeals" not in f:
+            return pd.DataFrame(columns=["replication", "date", "centre", "area", "donated_units", "brought_in_units"])
+    return _table(path, "appeals")
+
+
+def load_differences(path) -> pd.DataFrame:
+    """The /differences table of a comparison file (compare -o writes
+    STEM-comparison.h5): one row per alternative, part and KPI."""
+    return _table(path, "differences")
+
+
 def load_areas(path) -> pd.DataFrame:
     """One row per area in file order: name, parent (row index, -1 at the top),
     parent_name, depth (0 at the top)."""
@@ -149,9 +168,10 @@ def tet_window(scenario: dict) -> tuple[dt.date, dt.date] | None:
 
 
 def campaigns(scenario: dict) -> list[dict]:
-    """Campaign windows: name, start, end (dates), areas ([] = everywhere)."""
-    return [{"name": c["name"], "start": as_date(c["start"]), "end": as_date(c["end"]),
-             "areas": list(c.get("areas", []))} for c in scenario.get("campaign", [])]
+    """Campaign windows: name, display_name (the name when the scenario gives
+    none), start, end (dates), areas ([] = everywhere)."""
+    return [{"name": c["name"], "display_name": c.get("display_name") or c["name"], "start": as_date(c["start"]),
+             "end": as_date(c["end"]), "areas": list(c.get("areas", []))} for c in scenario.get("campaign", [])]
 
 
 # ------------------------------------------------------------------ the area tree
@@ -210,18 +230,22 @@ def shade_windows(ax, scenario: dict, areas: pd.DataFrame, area: str | None, fir
     windows = []
     tet = tet_window(scenario)
     if tet is not None:
-        windows.append(("Tết", tet, "tab:red", 0.15))
-    colours = iter(["tab:green", "tab:purple", "tab:olive", "tab:cyan", "tab:brown", "tab:pink"] * 50)
-    for c in campaigns(scenario):
+        windows.append(("Tết", tet, ("#d62728", ""), 0.15))
+    # Colours the data lines (matplotlib's tab10 cycle) never use, and a hatch
+    # each, so that no two windows and no window and line look alike.
+    # Each campaign's by its place in the scenario: the same in every panel.
+    styles = list(zip(WINDOW_COLOURS, WINDOW_HATCHES))
+    for i, c in enumerate(campaigns(scenario)):
         if area is None or campaign_covers(c, areas, area):
-            windows.append((c["name"], (c["start"], c["end"]), next(colours), 0.12))
+            windows.append((c["name"], (c["start"], c["end"]), styles[i % len(styles)], 0.22))
     for label, (start, end), colour, alpha in windows:
         # Windows are whole days: shade to the end of the last one.
         start, end = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
         if end < first or start > last:
             continue
-        ax.axvspan(max(start, first), min(end, last + pd.Timedelta(days=1)), color=colour, alpha=alpha,
-                   label=label, lw=0)
+        colour, hatch = colour
+        ax.axvspan(max(start, first), min(end, last + pd.Timedelta(days=1)), facecolor=colour, alpha=alpha,
+                   label=label, lw=0, hatch=hatch, edgecolor=colour)
 
 
 def month_labels(months: Iterable[pd.Period]) -> list[str]:

@@ -77,7 +77,7 @@ def draw(ax, collected: pd.DataFrame, targets: pd.DataFrame, months: list[pd.Per
            yerr=[mean.values - low.values, high.values - mean.values], ecolor="0.3", capsize=2)
     if target.sum() > 0:
         ax.plot(x, target.values, "k_-", markersize=14, lw=1, label="target")
-    ax.set_xticks(x, gr.month_labels(months), rotation=45, ha="right", fontsize=7)
+    ax.set_xticks(x, gr.month_labels(months), rotation=45, ha="right", fontsize=9)
     ax.set_title(title, loc="left", fontsize=9)
     ax.grid(axis="y", alpha=0.3)
 
@@ -107,11 +107,12 @@ def plot(path: pathlib.Path, out_dir: pathlib.Path):
         draw(ax, collected[collected["province"] == name], targets[targets["province"] == name], months, name)
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
-    axes[0, 0].legend(fontsize=7)
-    fig.suptitle("Whole-blood donations by month and province (bars) against target (line)", fontsize=10)
-    fig.tight_layout()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", fontsize=9, frameon=False)
+    fig.suptitle("Whole-blood donations by month and province (bars) against target (line)", fontsize=12)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.6 / fig.get_figheight()))  # room for the title above the panels
     by_province = out_dir / "collections_by_province.png"
-    fig.savefig(by_province, dpi=80, pil_kwargs={"optimize": True})
+    fig.savefig(by_province, dpi=80, bbox_inches="tight", pil_kwargs={"optimize": True})
     plt.close(fig)
     return [national, by_province]
 

@@ -51,14 +51,14 @@ def shortage_by_province_month(path: pathlib.Path, product: str) -> pd.DataFrame
 
 def plot(path: pathlib.Path, out_dir: pathlib.Path, product="red_cells"):
     table = shortage_by_province_month(path, product)
-    fig, ax = plt.subplots(figsize=(3.0 + 0.75 * table.shape[1], 1.6 + 0.32 * table.shape[0]))
+    fig, ax = plt.subplots(figsize=(3.4 + 0.8 * table.shape[1], 1.8 + 0.36 * table.shape[0]))
     image = ax.imshow(table.values, aspect="auto", cmap="Reds", vmin=0)
-    ax.set_xticks(np.arange(table.shape[1]), gr.month_labels(table.columns), rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(np.arange(table.shape[0]), table.index, fontsize=8)
+    ax.set_xticks(np.arange(table.shape[1]), gr.month_labels(table.columns), rotation=45, ha="right", fontsize=10)
+    ax.set_yticks(np.arange(table.shape[0]), table.index, fontsize=10)
     if table.size <= 40 * 12:  # numbers stay legible up to a national table
         peak = table.values.max() if table.size else 0
         for (row, column), value in np.ndenumerate(table.values):
-            ax.text(column, row, f"{value:.0f}", ha="center", va="center", fontsize=6,
+            ax.text(column, row, f"{value:.0f}", ha="center", va="center", fontsize=8,
                     color="white" if value > 0.6 * peak else "black")
     fig.colorbar(image, ax=ax, label="units short\n(mean of replications)")
     label = "all products" if product == "all" else product.replace("_", " ")

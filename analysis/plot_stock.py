@@ -62,16 +62,16 @@ def plot(path: pathlib.Path, out_dir: pathlib.Path, areas_wanted=None, product="
     for ax in axes[:, 0]:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             labelled.setdefault(label, handle)
-    fig.legend(labelled.values(), labelled.keys(), loc="lower center", ncol=min(len(labelled), 7), fontsize=8,
+    # Beside the panels, not under them: a long list of windows cannot be cut off.
+    fig.legend(labelled.values(), labelled.keys(), loc="upper left", bbox_to_anchor=(1.0, 0.97), fontsize=8,
                frameon=False)
     axes[-1, 0].xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes[-1, 0].xaxis.get_major_locator()))
     which = f"replication {replication}" if replication is not None else "mean over replications"
     fig.suptitle(f"{product.replace('_', ' ')} stock at the end of each day, by group ({which})", fontsize=11)
-    legend_rows = -(-len(labelled) // 7)
-    fig.tight_layout(rect=(0, 0.05 * legend_rows / len(chosen) ** 0.5, 1, 1))
+    fig.tight_layout(rect=(0, 0, 1, 0.98))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "stock.png"
-    fig.savefig(target, dpi=80, pil_kwargs={"optimize": True})
+    fig.savefig(target, dpi=80, bbox_inches="tight", pil_kwargs={"optimize": True})
     plt.close(fig)
     return [target]
 

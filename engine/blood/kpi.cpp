@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace giotmau::blood {
 
@@ -40,25 +41,34 @@ std::vector<YearSpan> simulated_years(const World& world) {
   return years;
 }
 
-Kpis compute_kpis(const RunResult& result, int root) {
-  const World& world = *result.world;
-  return compute_kpis(result, root, world.first_day, world.first_day + result.measures.days() - 1);
+std::vector<int> second_level_areas(const World& world) {
+  std::vector<int> parts;
+  for (std::size_t a = 0; a < world.area_parent.size(); ++a) {
+    const int parent = world.area_parent[a];
+    if (parent >= 0 && world.area_parent[static_cast<std::size_t>(parent)] < 0) parts.push_back(static_cast<int>(a));
+  }
+  return parts;
 }
 
-Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber last) {
+namespace {
+
+// Days first .. last (after the warm-up), or those of one calendar month among them.
+Kpis kpis_over(const RunResult& result, int root, DayNumber first, DayNumber last,
+               std::optional<unsigned> only_month) {
   const World& world = *result.world;
   const DailyMeasures& m = result.measures;
   const std::vector<bool> in = areas_under(world, root);
-  const bool whole_run = first <= world.first_day && last >= world.first_day + m.days() - 1;
   Kpis k;
   std::int64_t issued_all = 0, age_days_all = 0;
   double stock_sum = 0;
-  // The days counted: [first, last] after the warm-up.
   const int warm_up = std::min(std::max(world.scenario.warm_up_days, 0), m.days());
   const int first_index = std::max(warm_up, first - world.first_day);
   const int end_index = std::min(m.days(), last - world.first_day + 1);
+  int days_counted = 0;
   for (int d = first_index; d < end_index; ++d) {
     const unsigned month = month_index(world.first_day + d);
+    if (only_month && month != *only_month) continue;
+    ++days_counted;
     std::int64_t short_today = 0;
     for (int a = 0; a < m.areas(); ++a) {
       if (!in[static_cast<std::size_t>(a)]) continue;
@@ -92,6 +102,7 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
       const DriveRecord& r = result.drives[static_cast<std::size_t>(s.drive)];
       if (!in[static_cast<std::size_t>(world.leaves[static_cast<std::size_t>(s.leaf)].area)] || r.sessions == 0) continue;
       if (s.day < world.first_day + first_index || s.day > last) continue;
+      if (only_month && month_index(s.day) != *only_month) continue;
       drive_in[static_cast<std::size_t>(s.drive)] = true;
       target_by_month[month_index(s.day)] += static_cast<double>(r.target_units) / r.sessions;
     }
@@ -108,12 +119,32 @@ Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber 
   k.balked = queues.balked();
   k.mean_wait_minutes = queues.mean_wait_minutes();
   k.p90_wait_minutes = queues.p90_wait_minutes();
+  for (const AppealRecord& a : result.appeal_log) {
+    if (!in[static_cast<std::size_t>(a.area)] || a.day < world.first_day + first_index || a.day > last) continue;
+    if (!only_month || month_index(a.day) == *only_month) ++k.appeals;
+  }
   k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
   k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
   k.mean_age_at_issue_days = issued_all > 0 ? static_cast<double>(age_days_all) / static_cast<double>(issued_all) : 0.0;
-  k.cost_per_day = end_index > first_index ? k.cost / (end_index - first_index) : 0.0;
+  k.cost_per_day = days_counted > 0 ? k.cost / days_counted : 0.0;
   k.days_of_supply = k.issued > 0 ? stock_sum / static_cast<double>(k.issued) : 0.0;
   return k;
+}
+
+}  // namespace
+
+Kpis compute_kpis(const RunResult& result, int root) {
+  const World& world = *result.world;
+  return compute_kpis(result, root, world.first_day, world.first_day + result.measures.days() - 1);
+}
+
+Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber last) {
+  return kpis_over(result, root, first, last, std::nullopt);
+}
+
+Kpis compute_month_kpis(const RunResult& result, int root, unsigned month) {
+  const World& world = *result.world;
+  return kpis_over(result, root, world.first_day, world.first_day + result.measures.days() - 1, month);
 }
 
 }  // namespace giotmau::blood

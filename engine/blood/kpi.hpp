@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,10 @@ struct Kpis {
   int shortage_days = 0;                // days with any red-cell shortage
   std::int64_t produced = 0;            // red cells
   std::int64_t outdated = 0;            // red cells
+  std::int64_t appeals = 0;             // emergency appeals by the centres of these areas
   double fill_rate = 0;                 // issued / requested, red cells
   double outdate_rate = 0;              // outdated / produced, red cells
-  double mean_age_at_issue_days = 0;    // all products: sum of ages at issue / units issued
+  double mean_age_at_issue_days = 0;    // all products, issued in these areas: sum of ages at issue / units
   double days_of_supply = 0;            // mean red-cell stock / mean daily red-cell issues
   double cost = 0;                      // sum of the daily cost (SiteCosts; revenue subtracted)
   double cost_per_day = 0;
@@ -37,9 +39,18 @@ struct Kpis {
 
 // `root` < 0: everything; else the areas under (and including) area `root`.
 Kpis compute_kpis(const RunResult& result, int root = -1);
+// The same over the days of calendar month `month` (0 = January) only, of
+// every year the run covers; all zero (fill rate 1) when it covers none.
+// Rates are of the month's flows; days of supply is the month's mean stock
+// over its mean daily issues.
+Kpis compute_month_kpis(const RunResult& result, int root, unsigned month);
+
+// The areas one level below the regions (provinces), or below the only top
+// area; empty when the top area has no parts.
+std::vector<int> second_level_areas(const World& world);
 
 // The same over the simulated days `first`..`last` only (one year of a run of
-// several). Mean age at issue is tracked over the whole run only: 0 here.
+// several).
 Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber last);
 
 // The civil years a run covers, each clipped to the simulated days.

@@ -125,6 +125,20 @@ struct DriveRecord {
   QueueTally queue;              // sessions with resources only (queue.sessions > 0)
 };
 
+// One emergency appeal: a centre whose red cells ran low called donors in.
+struct AppealRecord {
+  DayNumber day = 0;   // the evening it went out
+  int site = 0;        // the centre (World::sites)
+  int area = 0;        // the centre's area
+  // While its uplift lasted (until the centre's next appeal): whole-blood
+  // donations at the sessions of the leaves the centre serves, and the part
+  // of them the appeal brought in, estimated as donations x (1 - 1/f) with f
+  // the appeal's turnout factor that day (what they would have been without
+  // it, had turnout scaled with f).
+  std::int64_t donated_units = 0;
+  double brought_in_units = 0;
+};
+
 // Stock that started the run, per area x group x product (for the books).
 using InitialStock = std::vector<std::int64_t>;
 

@@ -223,7 +223,8 @@ void BloodModel::hold_sessions(Ctx& ctx, State& state, DayNumber day) const {
     const SessionDay& s = sessions[state.next_session++];
     const Leaf& leaf = w.leaves[static_cast<std::size_t>(s.leaf)];
     const Site& centre = w.sites[static_cast<std::size_t>(leaf.centre)];
-    double turnout = leaf.engagement * appeal_factor(state, centre, day, sc.appeals.turnout_factor);
+    const double appeal_turnout = appeal_factor(state, centre, day, sc.appeals.turnout_factor);
+    double turnout = leaf.engagement * appeal_turnout;
     double recruitment = appeal_factor(state, centre, day, sc.appeals.walk_in_factor);
     for (const Campaign& c : w.campaigns) {
       if (day >= c.start && day <= c.end && c.covers_leaf[static_cast<std::size_t>(s.leaf)]) {
@@ -271,6 +272,11 @@ void BloodModel::hold_sessions(Ctx& ctx, State& state, DayNumber day) const {
     }
     const SessionOutcome out = ls.pool.run_session(conditions, random);
     if (cs.bags >= 0) cs.bags -= out.donated;
+    if (cs.last_appeal_record >= 0 && appeal_turnout > 1.0) {
+      AppealRecord& appeal = state.appeal_log[static_cast<std::size_t>(cs.last_appeal_record)];
+      appeal.donated_units += out.donated;
+      appeal.brought_in_units += static_cast<double>(out.donated) * (1.0 - 1.0 / appeal_turnout);
+    }
 
     for (std::size_t g = 0; g < kGroupCount; ++g) {
       state.measures.collected(day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)], group_at(g)) +=
@@ -493,6 +499,9 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
     }
     charge(state, day, site.area, -site.costs.revenue_per_unit_issued * static_cast<double>(out.issued));
     state.issued_age_days_sum += static_cast<double>(out.age_days_sum);
+    state.issued_age_days[static_cast<std::size_t>(day - world_->first_day) * state.measures.areas() +
+                          static_cast<std::size_t>((*state.area_row)[static_cast<std::size_t>(site.area)])] +=
+        static_cast<double>(out.age_days_sum);
     return out.issued;
   };
 
@@ -743,6 +752,8 @@ void BloodModel::evening(Ctx& ctx, State& state, DayNumber day) const {
     if (!low) continue;
     cs.last_appeal = day + appeals.delay_days;
     ++state.appeals;
+    cs.last_appeal_record = static_cast<int>(state.appeal_log.size());
+    state.appeal_log.push_back(AppealRecord{day, s, centre.area, 0, 0.0});
   }
 }
 

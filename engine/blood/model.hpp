@@ -125,6 +125,7 @@ struct World {
   DayNumber first_day = 0;
   int days = 0;
   std::vector<std::string> area_names;
+  std::vector<std::string> area_display_names;  // as people write them; the name when the scenario gives none
   std::vector<int> area_parent;  // -1 at the top
   std::vector<Site> sites;
   std::vector<Leaf> leaves;
@@ -149,6 +150,10 @@ struct World {
   std::vector<double> rebalancing_minutes;
 
   bool rebalancing() const noexcept { return coordinator_lp != kNoCoordinator; }
+  // The area's display name, or its name.
+  const std::string& area_label(std::size_t area) const {
+    return area < area_display_names.size() ? area_display_names[area] : area_names[area];
+  }
 
   // Yearly trends (TrendSpec): the factor for the civil year of `day`, one
   // more step of growth for each year after the first simulated one.
@@ -195,6 +200,8 @@ struct SiteState {
   std::array<std::deque<PendingRequest>, kStockKinds> backlog;  // hospitals: elective requests waiting
   std::array<std::int64_t, kGroupCount> platelet_donations{};  // centres: donations waiting to make a pool
   DayNumber last_appeal = -1'000'000;
+  int last_appeal_record = -1;    // its entry in LpState::appeal_log, while it acts
+
   std::int64_t bags = -1;                                   // centres: bags in stock (< 0: unconstrained)
   std::deque<std::pair<DayNumber, std::int64_t>> bag_deliveries;  // (arrival day, bags) on order
 };
@@ -262,7 +269,9 @@ struct LpState {
   std::vector<std::pair<int, DriveRecord>> drives;  // global drive index -> counts
   std::vector<int> drive_slot;             // global drive index -> index in `drives` or -1
   double issued_age_days_sum = 0;
+  std::vector<double> issued_age_days;     // [day][area row]: days of age summed over units issued
   std::int64_t appeals = 0;
+  std::vector<AppealRecord> appeal_log;    // in the order they went out
   std::int64_t sessions_short_of_bags = 0;  // sessions whose capacity bags cut
   std::int64_t sessions_capped = 0;         // sessions whose capacity the collection rules cut
   std::int64_t sessions_postponed = 0;      // sessions not held: no room below the intake cap or storage

@@ -23,7 +23,9 @@ struct RunResult {
   InitialStock initial_stock;  // area x group x product
   std::vector<DriveRecord> drives;
   double issued_age_days_sum = 0;
+  std::vector<double> issued_age_days;     // [day][area]: days of age summed over units issued, all products
   std::int64_t appeals = 0;
+  std::vector<AppealRecord> appeal_log;    // by day, then centre
   std::int64_t sessions_short_of_bags = 0;
   std::int64_t sessions_capped = 0;     // capacity cut by the stock-responsive collection rules
   std::int64_t sessions_postponed = 0;  // not held: no room below the intake cap or the storage capacity

@@ -27,6 +27,7 @@ struct AreaSpec {
   double known_donor_share = 0.015;   // of the population, known donors at the start
   double student_share = 0.5;         // of known donors and recruits
   double engagement = 1.0;            // multiplies every response probability (local culture, organisation)
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // Optional money per site, in any one currency (only differences matter):
@@ -74,6 +75,7 @@ struct CentreSpec {
   // testing. Sessions register no more donors than fit (blood/collection.hpp);
   // deliveries from other sites are still accepted. < 0: unlimited.
   std::int64_t storage_red_cell_units = -1;
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // A hospital blood bank. Requests come from the population it serves.
@@ -100,6 +102,7 @@ struct HospitalSpec {
   // follows day t's demand, so lead time 1 is the textbook L = 0.
   std::int64_t external_lead_time_days = 1;
   SiteCosts costs{};
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // A road (or air) link between two sites (centres or hospitals), both ways.
@@ -136,6 +139,7 @@ struct CampaignSpec {
   double turnout_factor = 1.2;
   double recruitment_factor = 1.5;
   std::vector<SessionSpec> sessions;  // extra sessions (areas/dates inside the campaign)
+  std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };
 
 // Emergency appeals ("thông báo khẩn thiếu máu").
@@ -147,6 +151,15 @@ struct AppealSpec {
   double decay_days = 5.0;          // the extra decays exponentially with this time constant
   int cooldown_days = 14;           // no new appeal at the same centre within this
   double walk_in_factor = 2.0;      // recruitment multiplier at the start, decays likewise
+};
+
+// How reports colour stock levels, in days of supply, as national services
+// publish them (normal / low / critical). Reporting only: the model does not
+// read it. 0: the default (critical below appeals.threshold_days, low below
+// twice the critical level).
+struct StockStatusSpec {
+  double critical_days = 0;
+  double low_days = 0;
 };
 
 // Who is in town: students leave in summer and at Tết, workers at Tết.
@@ -243,6 +256,7 @@ struct Scenario {
   std::vector<CampaignSpec> campaigns;
   AppealSpec appeals;
   CollectionSpec collection;        // stock-responsive collection (off by default)
+  StockStatusSpec stock_status;
   SeasonSpec season;
   TurnoutParameters turnout;
   InitialPool initial_pool;         // kind mix and spread; the size comes from known_donor_share

@@ -63,6 +63,7 @@ class WorldBuilder {
       if (!area_ids_.emplace(a.name, static_cast<int>(w_->area_names.size())).second)
         throw std::invalid_argument("duplicate area '" + a.name + "'");
       w_->area_names.push_back(a.name);
+      w_->area_display_names.push_back(a.display_name.empty() ? a.name : a.display_name);
     }
     w_->area_parent.assign(w_->area_names.size(), -1);
     is_leaf_.assign(w_->area_names.size(), true);
@@ -406,6 +407,7 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
     st.seed = seed;
     st.measures = DailyMeasures(world.days, static_cast<int>(world.lp_areas[lp].size()));
     st.area_row = &world.lp_area_row[lp];
+    st.issued_age_days.assign(static_cast<std::size_t>(world.days) * world.lp_areas[lp].size(), 0.0);
     st.drive_slot.assign(world.drive_templates.size(), -1);
     for (int leaf_index : world.lp_leaves[lp]) {
       const Leaf& leaf = world.leaves[static_cast<std::size_t>(leaf_index)];

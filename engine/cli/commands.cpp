@@ -20,6 +20,7 @@
 #include "cli/reports.hpp"
 #include "cli/summary.hpp"
 #include "cli/version.hpp"
+#include "cli/where_when.hpp"
 #include "experiments/compare.hpp"
 #include "experiments/replications.hpp"
 #include "experiments/size_targets.hpp"
@@ -398,6 +399,10 @@ void print_sizing_verdict(const experiments::SizingResult& r) {
 
 }  // namespace
 
+fs::path comparison_file_path(const fs::path& output) {
+  return output.parent_path() / (output.stem().string() + "-comparison" + output.extension().string());
+}
+
 std::vector<fs::path> comparison_output_paths(const fs::path& output, const std::vector<std::string>& names) {
   std::vector<fs::path> paths;
   std::set<fs::path> seen;
@@ -503,13 +508,20 @@ int compare_command(const CompareArguments& args) {
     worlds.push_back(blood::build_world(loaded.back().scenario, a.days));
   }
   std::vector<fs::path> paths;
+  fs::path comparison_path;
   if (!a.output.empty()) {
     results::check_names_a_file({a.output, "-o"});
     std::vector<std::string> names;
     for (const auto& l : labels) names.push_back(l.name);
     paths = comparison_output_paths(a.output, names);
+    comparison_path = comparison_file_path(a.output);
+    if (std::find(paths.begin(), paths.end(), comparison_path) != paths.end()) {
+      throw std::invalid_argument("a scenario's results would go to '" + comparison_path.string() +
+                                  "', the comparison file's name: rename the scenario");
+    }
     std::vector<results::Destination> outputs;
     for (const auto& p : paths) outputs.push_back({p, "-o"});
+    outputs.push_back({comparison_path, "-o"});
     results::check_destinations(outputs, a.force);
   }
 
@@ -553,9 +565,14 @@ int compare_command(const CompareArguments& args) {
   }
   const experiments::CompareRun run = experiments::run_comparison(worlds, options, on_done);
   bar.finish();
+  std::optional<std::string> comparison_written;
+  if (balanced && !comparison_path.empty()) {
+    write_comparison_file(comparison_path, labels, info, run.comparison, a.force);
+    comparison_written = comparison_path.string();
+  }
 
   if (json(a)) {
-    std::fputs(comparison_json(labels, info, run, written).c_str(), stdout);
+    std::fputs(comparison_json(labels, info, run, written, comparison_written).c_str(), stdout);
     return balanced ? kDone : kUnbalanced;
   }
   std::uint64_t events = 0;
@@ -571,6 +588,7 @@ int compare_command(const CompareArguments& args) {
   for (const auto& f : written) {
     if (f) std::printf("results: %s\n", f->c_str());
   }
+  if (comparison_written) std::printf("comparison: %s\n", comparison_written->c_str());
   return kDone;
 }
 

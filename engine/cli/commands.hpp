@@ -89,4 +89,9 @@ int size_targets_command(const SizeTargetsArguments& args);
 std::vector<std::filesystem::path> comparison_output_paths(const std::filesystem::path& output,
                                                            const std::vector<std::string>& scenario_names);
 
+// Where `compare -o PATH` writes the comparison itself (the paired
+// differences, nationally and by region, province and month):
+// STEM-comparison.EXT beside PATH.
+std::filesystem::path comparison_file_path(const std::filesystem::path& output);
+
 }  // namespace giotmau::cli

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/list_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/version.hpp"
 #include "distributed/job.hpp"
 #include "io/scenario_toml.hpp"
@@ -93,7 +95,7 @@ void add_experiment_options(CLI::App* cmd, cli::ExperimentArguments& a, bool ran
   cmd->add_option("--days", a.days, "simulate only the first N days")->check(CLI::PositiveNumber);
   cmd->add_option("--year", a.year, "move the scenario to this year: its period, yearly dates and Tết")
       ->check(CLI::Range(1800, 2199));
-  cmd->add_option("--format", a.format, "text (default) or json (the summary only, on stdout)")
+  cmd->add_option("--format", a.format, "text (default) or json (everything the text shows, on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--max-memory", a.max_memory_gb,
                   "GB the donor pools may take, checked at validation (default: 3/4 of this machine's memory)")
@@ -165,7 +167,11 @@ struct Commands {
   CLI::App* run = nullptr;
   CLI::App* compare = nullptr;
   CLI::App* size_targets = nullptr;
+  CLI::App* report = nullptr;
+  CLI::App* list = nullptr;
   cli::RunArguments run_args;
+  cli::ListArguments list_args;
+  cli::ReportArguments report_args;
   cli::CompareArguments compare_args;
   cli::SizeTargetsArguments size_targets_args;
   std::string validate_path;
@@ -187,6 +193,8 @@ int dispatch(const Commands& c) {
     if (*c.compare) return cli::compare_command(c.compare_args);
     if (*c.size_targets) return cli::size_targets_command(c.size_targets_args);
     if (*c.merge) return cli::merge_command(c.merge_args);
+    if (*c.report) return cli::report_command(c.report_args);
+    if (*c.list) return cli::list_command(c.list_args);
     return cli::validate_command(c.validate_path, c.validate_max_memory_gb);
   } catch (const io::ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
@@ -233,16 +241,19 @@ int main(int argc, char** argv) {
 
   c.compare = app.add_subcommand(
       "compare", "run scenarios with common random numbers and compare each with the first (the base)");
-  c.compare->add_option("scenarios", c.compare_args.scenarios, "BASE.toml ALTERNATIVE.toml ...")
+  c.compare->add_option("scenarios", c.compare_args.scenarios,
+                        "the base, then one or more alternatives: BASE.toml ALT1.toml [ALT2.toml ...]")
       ->required()
-      ->expected(2, 1000);
+      ->type_name("FILE")
+      ->expected(2, CLI::detail::expected_max_vector_size);  // help then says "FILE ..."
   add_experiment_options(c.compare, c.compare_args.experiment);
   c.compare->add_option("--objective", c.compare_args.objective,
                         "ranking: KPIs separated by commas, '-' before one ranks higher first "
                         "(default shortage_units,outdated)");
   c.compare->add_option("-o,--output", c.compare_args.experiment.output,
                         "write each scenario's replications to an HDF5 file named from this one: "
-                        "results.h5 -> results-<scenario name>.h5")
+                        "results.h5 -> results-<scenario name>.h5, and the differences (national, by region, "
+                        "province and month) to results-comparison.h5")
       ->check(CLI::Validator(check_output_path, "FILE"));
 
   c.size_targets = app.add_subcommand(
@@ -259,6 +270,26 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::Validator(check_output_path, "FILE"));
   c.merge->add_flag("--force", c.merge_args.force, "replace an existing output file");
+
+  c.report = app.add_subcommand("report", "write one self-contained HTML report (charts, tables) from results files");
+  c.report->add_option("files", c.report_args.files,
+                       "one or more results files (run -o, compare -o), and at most one comparison file "
+                       "(compare -o writes STEM-comparison.h5)")
+      ->required()
+      ->type_name("FILE")
+      ->expected(1, CLI::detail::expected_max_vector_size);
+  c.report->add_option("-o,--output", c.report_args.output, "the HTML file to write")
+      ->required()
+      ->check(CLI::Validator(check_output_path, "FILE"));
+  c.report->add_option("--lang", c.report_args.lang, "vi (default) or en")->check(CLI::IsMember({"vi", "en"}));
+  c.report->add_flag("--force", c.report_args.force, "replace an existing output file (a regular file only)");
+
+  c.list = app.add_subcommand("list", "print what a scenario contains: names, display names, parents, key figures");
+  c.list->add_option("scenario", c.list_args.scenario, "scenario file (TOML)")->required();
+  c.list->add_option("what", c.list_args.what, "areas (default), centres, hospitals, sessions or campaigns")
+      ->check(CLI::IsMember({"areas", "centres", "hospitals", "sessions", "campaigns"}));
+  c.list->add_option("name", c.list_args.name,
+                     "only this one: its name or display name (\"Hà Nội\", \"ha noi\", \"ha-noi\")");
 
   CLI::App* validate_cmd = app.add_subcommand("validate", "check a scenario file and exit (0 valid, 2 invalid)");
   validate_cmd->add_option("scenario", c.validate_path, "scenario file (TOML)")->required();

@@ -9,6 +9,8 @@
 
 #include "blood/calendar.hpp"
 #include "cli/json.hpp"
+#include "cli/text.hpp"
+#include "cli/where_when.hpp"
 
 namespace giotmau::cli {
 
@@ -18,40 +20,10 @@ using experiments::Estimate;
 using experiments::KpiInfo;
 using experiments::kKpis;
 
-// Characters on screen, not bytes: "±" and Vietnamese names are multi-byte.
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;
-  for (const char c : s) w += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return w;
-}
-
-std::string pad(const std::string& s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  return w >= width ? s + ' ' : s + std::string(width - w, ' ');
-}
-
-// A table row without the padding after its last cell.
-void print_row(std::FILE* out, std::string row) {
-  while (!row.empty() && row.back() == ' ') row.pop_back();
-  std::fprintf(out, "%s\n", row.c_str());
-}
-
-std::string fixed(double v, int decimals, bool sign = false) {
-  if (!std::isfinite(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, sign ? "%+.*f" : "%.*f", decimals, v);
-  return buf;
-}
-
 std::string plus_minus(const Estimate& e, int decimals) {
   if (e.n == 0) return "-";
-  if (!e.has_interval()) return fixed(e.mean, decimals);
-  return fixed(e.mean, decimals) + " ± " + fixed(e.half_width, decimals);
-}
-
-std::string percent(double confidence) {
-  const double p = 100 * confidence;
-  return fixed(p, p == std::round(p) ? 0 : 1) + "%";
+  if (!e.has_interval()) return number(e.mean, decimals);
+  return number(e.mean, decimals) + " ± " + number(e.half_width, decimals);
 }
 
 void print_national(std::FILE* out, const experiments::Summary& s) {
@@ -64,33 +36,27 @@ void print_national(std::FILE* out, const experiments::Summary& s) {
   for (const KpiInfo& i : kKpis) {
     const Estimate& e = s.national[i.kpi];
     const bool ci = e.has_interval();
-    std::fprintf(out, "%s%s%s%s%s\n", pad(std::string(i.name), 26).c_str(), pad(fixed(e.mean, i.decimals), 16).c_str(),
-                 pad(ci ? fixed(e.low(), i.decimals) : "-", 16).c_str(),
-                 pad(ci ? fixed(e.high(), i.decimals) : "-", 16).c_str(),
-                 ci ? fixed(e.stddev, i.decimals).c_str() : "-");
+    std::fprintf(out, "%s%s%s%s%s\n", pad(std::string(i.name), 26).c_str(), pad(number(e.mean, i.decimals), 16).c_str(),
+                 pad(ci ? number(e.low(), i.decimals) : "-", 16).c_str(),
+                 pad(ci ? number(e.high(), i.decimals) : "-", 16).c_str(),
+                 ci ? number(e.stddev, i.decimals).c_str() : "-");
   }
 }
 
 void print_regions(std::FILE* out, const experiments::Summary& s) {
   if (s.regions.empty()) return;
   std::fprintf(out, "\nregions: mean ± half-width of the %s confidence interval\n", percent(s.confidence).c_str());
+  std::size_t width = 24;  // long display names widen every column alike
+  for (const auto& r : s.regions) width = std::max(width, display_width(r.display_name) + 2);
   std::string header = pad("kpi", 26);
-  for (const auto& r : s.regions) header += pad(r.area, 24);
+  for (const auto& r : s.regions) header += pad(r.display_name, width);
   print_row(out, header);
   for (const KpiInfo& i : kKpis) {
     if (i.national_only) continue;
     std::string row = pad(std::string(i.name), 26);
-    for (const auto& r : s.regions) row += pad(plus_minus(r[i.kpi], i.decimals), 24);
+    for (const auto& r : s.regions) row += pad(plus_minus(r[i.kpi], i.decimals), width);
     print_row(out, row);
   }
-}
-
-// The estimate's fields, inside an object the caller opened.
-void write_estimate_fields(JsonWriter& w, const Estimate& e) {
-  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();  // written as null
-  w.field("n", e.n).field("mean", e.n > 0 ? e.mean : kNone);
-  w.field("ci_low", e.has_interval() ? e.low() : kNone).field("ci_high", e.has_interval() ? e.high() : kNone);
-  w.field("half_width", e.has_interval() ? e.half_width : kNone).field("stddev", e.has_interval() ? e.stddev : kNone);
 }
 
 void write_estimate(JsonWriter& w, const Estimate& e) {
@@ -142,24 +108,32 @@ void write_optional(JsonWriter& w, std::string_view key, const std::optional<std
 
 std::string interval(const Estimate& d, int decimals) {
   if (!d.has_interval()) return "-";
-  return std::string("[").append(fixed(d.low(), decimals, true)).append(", ")
-      .append(fixed(d.high(), decimals, true)).append("]");
+  return std::string("[").append(number(d.low(), decimals, true)).append(", ")
+      .append(number(d.high(), decimals, true)).append("]");
 }
 
 std::string scenario_name(const std::vector<ScenarioLabel>& scenarios, std::size_t s) {
   return s == 0 ? scenarios[s].name + " (base)" : scenarios[s].name;
 }
 
+// Wide enough for every scenario's name: long names must not push the columns.
+std::size_t name_width(const std::vector<ScenarioLabel>& scenarios) {
+  std::size_t w = 34;
+  for (std::size_t s = 0; s < scenarios.size(); ++s) w = std::max(w, display_width(scenario_name(scenarios, s)) + 2);
+  return w;
+}
+
 void print_kpi_comparison(std::FILE* out, const std::vector<ScenarioLabel>& scenarios,
-                          const experiments::KpiComparison& k) {
+                          const experiments::KpiComparison& k, std::size_t replications) {
   const KpiInfo& i = experiments::info(k.kpi);
+  const std::size_t width = name_width(scenarios);
   std::fprintf(out, "\n%s (%s)\n", std::string(i.name).c_str(), std::string(i.description).c_str());
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    std::string row = "  " + pad(scenario_name(scenarios, s), 34) + pad(plus_minus(k.means[s], i.decimals), 26);
+    std::string row = "  " + pad(scenario_name(scenarios, s), width) + pad(plus_minus(k.means[s], i.decimals), 26);
     if (s > 0) {
       const Estimate& d = k.differences[s].estimate;
-      row += pad(fixed(d.mean, i.decimals, true), 14) + pad(interval(d, i.decimals), 30);
-      row += k.differences[s].significant ? "yes" : "no";
+      row += pad(number(d.mean, i.decimals, true), 14) + pad(interval(d, i.decimals), 30);
+      row += replications < 2 ? "n/a (1 replication)" : k.differences[s].significant ? "yes" : "no";
     }
     print_row(out, row);
   }
@@ -343,8 +317,9 @@ void write_plan_row(JsonWriter& w, const PlanRow& r) {
 void print_summary_text(std::FILE* out, const experiments::Summary& summary) {
   print_national(out, summary);
   print_regions(out, summary);
+  print_month_table(out, summary);
   std::fprintf(out,
-               "(fill, shortage, outdate and days of supply are for red cells; appeals are tracked nationally only)\n");
+               "(fill, shortage, outdate and days of supply are for red cells; per province: --format json or -o)\n");
 }
 
 std::string run_json(const ScenarioLabel& scenario, const ExperimentInfo& info, const experiments::ReplicationSet& set,
@@ -363,8 +338,22 @@ std::string run_json(const ScenarioLabel& scenario, const ExperimentInfo& info, 
   write_area(w, summary.national, true);
   w.key("regions").begin_array();
   for (const auto& r : summary.regions) {
-    w.begin_object().field("area", r.area).key("kpis");
+    w.begin_object().field("area", r.area).field("display_name", r.display_name).key("kpis");
     write_area(w, r, false);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("provinces").begin_array();
+  for (const auto& p : summary.provinces) {
+    w.begin_object().field("area", p.area).field("display_name", p.display_name).key("kpis");
+    write_area(w, p, false);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("months").begin_array();  // national, all twelve: zeros where nothing happened
+  for (const auto& m : summary.months) {
+    w.begin_object().field("month", m.area).key("kpis");
+    write_area(w, m, false);
     w.end_object();
   }
   w.end_array().end_object();
@@ -374,29 +363,37 @@ std::string run_json(const ScenarioLabel& scenario, const ExperimentInfo& info, 
 void print_comparison_text(std::FILE* out, const std::vector<ScenarioLabel>& scenarios,
                            const experiments::Comparison& c) {
   const std::string level = percent(c.confidence);
-  std::fprintf(out, "\n%s%s%s%s%s\n", pad("kpi / scenario", 36).c_str(), pad("mean ± " + level + " CI", 26).c_str(),
-               pad("vs base", 14).c_str(), pad("paired " + level + " CI", 30).c_str(), "significant");
-  for (const auto& k : c.kpis) print_kpi_comparison(out, scenarios, k);
+  const std::size_t width = name_width(scenarios);
+  std::fprintf(out, "\n%s%s%s%s%s\n", pad("kpi / scenario", width + 2).c_str(),
+               pad("mean ± " + level + " CI", 26).c_str(), pad("vs base", 14).c_str(),
+               pad("paired " + level + " CI", 30).c_str(), "significant");
+  for (const auto& k : c.kpis) print_kpi_comparison(out, scenarios, k, c.replications);
+  if (c.replications < 2) {
+    std::fprintf(out, "\n(significance is not available with 1 replication: run -n 2 or more)\n");
+  }
 
   std::fprintf(out, "\nranking (%s):\n", experiments::describe(c.objective).c_str());
   for (std::size_t place = 0; place < c.ranking.size(); ++place) {
     const std::size_t s = c.ranking[place];
-    std::string row = pad(std::to_string(place + 1) + ".", 3) + pad(scenario_name(scenarios, s), 34);
+    std::string row = pad(std::to_string(place + 1) + ".", 3) + pad(scenario_name(scenarios, s), width);
     for (const auto& key : c.objective.keys) {
       const KpiInfo& i = experiments::info(key.kpi);
-      row += std::string(i.name) + " " + fixed(c.kpis[experiments::index(key.kpi)].means[s].mean, i.decimals) + "  ";
+      row += std::string(i.name) + " " + number(c.kpis[experiments::index(key.kpi)].means[s].mean, i.decimals) + "  ";
     }
     print_row(out, "  " + row);
   }
+  print_where_and_when(out, scenarios, c);
 }
 
 std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const ExperimentInfo& info,
                             const experiments::CompareRun& run,
-                            const std::vector<std::optional<std::string>>& results_files) {
+                            const std::vector<std::optional<std::string>>& results_files,
+                            const std::optional<std::string>& comparison_file) {
   const experiments::Comparison& c = run.comparison;
   JsonWriter w;
   w.begin_object();
   write_experiment(w, info, c.confidence);
+  write_optional(w, "comparison_file", comparison_file);
   w.key("objective").begin_array();
   for (const auto& key : c.objective.keys) {
     w.begin_object().field("kpi", experiments::info(key.kpi).name);
@@ -420,21 +417,10 @@ std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const E
     write_period(w, *run.sets[s].world);
     w.field("events", run.sets[s].events()).field("balanced", run.sets[s].balanced());
     write_optional(w, "results_file", s < results_files.size() ? results_files[s] : std::nullopt);
-    w.key("kpis").begin_object();
-    for (const auto& k : c.kpis) {
-      w.key(experiments::info(k.kpi).name).begin_object().key("mean");
-      write_estimate(w, k.means[s]);
-      w.key("difference_from_base");
-      if (s == 0) {
-        w.null();
-      } else {
-        w.begin_object();
-        write_estimate_fields(w, k.differences[s].estimate);
-        w.field("significant", k.differences[s].significant).end_object();
-      }
-      w.end_object();
-    }
-    w.end_object().end_object();
+    w.key("kpis");
+    write_kpi_comparisons(w, c.kpis, s);
+    write_parts_json(w, c, s);
+    w.end_object();
   }
   w.end_array().end_object();
   return w.str() + "\n";

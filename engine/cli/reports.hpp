@@ -43,7 +43,8 @@ void print_comparison_text(std::FILE* out, const std::vector<ScenarioLabel>& sce
 
 std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const ExperimentInfo& info,
                             const experiments::CompareRun& run,
-                            const std::vector<std::optional<std::string>>& results_files);
+                            const std::vector<std::optional<std::string>>& results_files,
+                            const std::optional<std::string>& comparison_file = std::nullopt);
 
 // ---- size-targets
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "cli/text.hpp"
+
 namespace giotmau::cli {
 
 namespace {
@@ -11,15 +13,15 @@ using blood::Kpis;
 
 void print_kpi_row(std::FILE* out, const std::string& name, const Kpis& k) {
   const double plan = k.target > 0 ? 100.0 * static_cast<double>(k.collected) / static_cast<double>(k.target) : 0.0;
-  std::fprintf(out, "%-16s %11lld %11lld %6.1f%% %8.4f %10lld %6d %8.4f %8.1f %7.1f\n", name.c_str(),
+  // Padded by characters on screen: display names are UTF-8.
+  std::fprintf(out, "%s%11lld %11lld %6.1f%% %8.4f %10lld %6d %8.4f %8.1f %7.1f\n", pad(name, 17).c_str(),
                static_cast<long long>(k.collected), static_cast<long long>(k.target), plan, k.fill_rate,
                static_cast<long long>(k.shortage_units), k.shortage_days, k.outdate_rate, k.mean_age_at_issue_days,
                k.days_of_supply);
 }
 
 void print_months(std::FILE* out, const std::string& prefix, const Kpis& k) {
-  for (unsigned m = 0; m < 12; ++m) {
-    if (k.collected_by_month[m] == 0 && k.target_by_month[m] == 0) continue;
+  for (unsigned m = 0; m < 12; ++m) {  // every month, zeros included: a missing row reads as a misprint
     std::fprintf(out, "%-8s %11lld %10lld\n", (prefix + std::string(blood::kMonthNames[m])).c_str(),
                  static_cast<long long>(k.collected_by_month[m]), static_cast<long long>(k.target_by_month[m]));
   }
@@ -78,7 +80,7 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
   if (tops.size() > 1) {
     for (int area : tops) {
       const Kpis k = blood::compute_kpis(result, area);
-      print_kpi_row(out, "  " + world.area_names[static_cast<std::size_t>(area)], k);
+      print_kpi_row(out, "  " + world.area_label(static_cast<std::size_t>(area)), k);
     }
   }
   std::fprintf(out,

@@ -140,6 +140,9 @@ std::string serialise(const experiments::Replication& r) {
   put(out, r.national);
   put(out, static_cast<std::uint64_t>(r.regions.size()));
   for (const auto& region : r.regions) put(out, region);
+  put(out, static_cast<std::uint64_t>(r.provinces.size()));
+  for (const auto& province : r.provinces) put(out, province);
+  put(out, r.months);
   put(out, static_cast<std::uint64_t>(r.conservation_problems.size()));
   for (const std::string& p : r.conservation_problems) {
     put(out, static_cast<std::uint64_t>(p.size()));
@@ -158,6 +161,9 @@ experiments::Replication deserialise(const std::string& in, std::size_t& offset)
   r.national = take<experiments::KpiValues>(in, offset);
   r.regions.resize(static_cast<std::size_t>(take<std::uint64_t>(in, offset)));
   for (auto& region : r.regions) region = take<experiments::KpiValues>(in, offset);
+  r.provinces.resize(static_cast<std::size_t>(take<std::uint64_t>(in, offset)));
+  for (auto& province : r.provinces) province = take<experiments::KpiValues>(in, offset);
+  r.months = take<decltype(r.months)>(in, offset);
   r.conservation_problems.resize(static_cast<std::size_t>(take<std::uint64_t>(in, offset)));
   for (std::string& p : r.conservation_problems) {
     const auto length = static_cast<std::size_t>(take<std::uint64_t>(in, offset));
@@ -186,10 +192,7 @@ experiments::ReplicationSet run_replications(const Job& job, std::shared_ptr<con
     mine = experiments::run_replications(world, part);
     for (const experiments::Replication& r : mine.replications) bytes += serialise(r);
   }
-  experiments::ReplicationSet set;
-  set.world = world;
-  set.base_seed = options.base_seed;
-  set.regions = count > 0 ? mine.regions : experiments::summary_regions(*world);
+  experiments::ReplicationSet set = experiments::empty_set(world, options.base_seed);
   for (const std::string& part : job.all_gather(bytes)) {
     std::size_t at = 0;
     while (at < part.size()) set.replications.push_back(deserialise(part, at));

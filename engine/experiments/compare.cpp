@@ -51,9 +51,14 @@ void check_same_seeds(const std::vector<ReplicationSet>& sets) {
   }
 }
 
-Difference paired_difference(const ReplicationSet& base, const ReplicationSet& alt, Kpi kpi, double confidence) {
-  const std::vector<double> a = base.values(kpi);
-  const std::vector<double> b = alt.values(kpi);
+// Where a part of the base sits in a set: its slot, or npos.
+std::size_t slot_of(const ReplicationSet& set, Breakdown breakdown, const std::string& name) {
+  const std::vector<std::string> names = set.part_names(breakdown);
+  const auto it = std::find(names.begin(), names.end(), name);
+  return it == names.end() ? std::string::npos : static_cast<std::size_t>(it - names.begin());
+}
+
+Difference paired_difference(const std::vector<double>& a, const std::vector<double>& b, double confidence) {
   std::vector<double> d(a.size());
   for (std::size_t r = 0; r < a.size(); ++r) d[r] = b[r] - a[r];
   Difference diff{estimate(d, confidence), false};
@@ -61,13 +66,39 @@ Difference paired_difference(const ReplicationSet& base, const ReplicationSet& a
   return diff;
 }
 
-KpiComparison compare_kpi(const std::vector<ReplicationSet>& sets, Kpi kpi, double confidence) {
+// `slots`: the part's slot in each set.
+KpiComparison compare_kpi(const std::vector<ReplicationSet>& sets, Kpi kpi, Breakdown breakdown,
+                          const std::vector<std::size_t>& slots, double confidence) {
   KpiComparison c{kpi, {}, {}};
+  const std::vector<double> base = sets[0].values(kpi, breakdown, slots[0]);
   for (std::size_t s = 0; s < sets.size(); ++s) {
-    c.means.push_back(estimate(sets[s].values(kpi), confidence));
-    c.differences.push_back(s == 0 ? Difference{} : paired_difference(sets[0], sets[s], kpi, confidence));
+    const std::vector<double> values = sets[s].values(kpi, breakdown, slots[s]);
+    c.means.push_back(estimate(values, confidence));
+    c.differences.push_back(s == 0 ? Difference{} : paired_difference(base, values, confidence));
   }
   return c;
+}
+
+std::vector<KpiComparison> compare_part(const std::vector<ReplicationSet>& sets, Breakdown breakdown,
+                                        const std::vector<std::size_t>& slots, double confidence) {
+  std::vector<KpiComparison> kpis;
+  for (const KpiInfo& i : kKpis) kpis.push_back(compare_kpi(sets, i.kpi, breakdown, slots, confidence));
+  return kpis;
+}
+
+std::vector<PartComparison> compare_parts(const std::vector<ReplicationSet>& sets, Breakdown breakdown,
+                                          double confidence) {
+  std::vector<PartComparison> parts;
+  const std::vector<std::string> labels = sets[0].part_labels(breakdown);
+  const std::vector<std::string> names = sets[0].part_names(breakdown);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    std::vector<std::size_t> slots;
+    for (const ReplicationSet& set : sets) slots.push_back(slot_of(set, breakdown, name));
+    if (std::find(slots.begin(), slots.end(), std::string::npos) != slots.end()) continue;
+    parts.push_back(PartComparison{name, labels[i], compare_part(sets, breakdown, slots, confidence)});
+  }
+  return parts;
 }
 
 std::vector<std::size_t> rank(const std::vector<KpiComparison>& kpis, const Objective& objective) {
@@ -86,6 +117,22 @@ std::vector<std::size_t> rank(const std::vector<KpiComparison>& kpis, const Obje
 }
 
 }  // namespace
+
+int better_direction(Kpi kpi) noexcept {
+  switch (kpi) {
+    case Kpi::FillRate:
+    case Kpi::Collected:
+      return +1;
+    case Kpi::ShortageUnits:
+    case Kpi::ShortageDays:
+    case Kpi::OutdateRate:
+    case Kpi::Outdated:
+    case Kpi::Appeals:
+      return -1;
+    default:
+      return 0;
+  }
+}
 
 Objective default_objective() { return Objective{{{Kpi::ShortageUnits, false}, {Kpi::Outdated, false}}}; }
 
@@ -116,8 +163,11 @@ Comparison compare(const std::vector<ReplicationSet>& sets, const Objective& obj
   c.replications = sets.front().replications.size();
   c.confidence = confidence;
   c.objective = objective;
-  for (const KpiInfo& i : kKpis) c.kpis.push_back(compare_kpi(sets, i.kpi, confidence));
+  c.kpis = compare_part(sets, Breakdown::National, std::vector<std::size_t>(sets.size(), 0), confidence);
   c.ranking = rank(c.kpis, objective);
+  c.regions = compare_parts(sets, Breakdown::Region, confidence);
+  c.provinces = compare_parts(sets, Breakdown::Province, confidence);
+  c.months = compare_parts(sets, Breakdown::Month, confidence);
   return c;
 }
 

@@ -51,13 +51,31 @@ struct KpiComparison {
   std::vector<Difference> differences;    // per scenario; the base's own is empty
 };
 
+// One part of the country (a region, a province) or of the year (a calendar
+// month, national): every KPI, in kKpis order, as for the nation.
+struct PartComparison {
+  std::string name;                       // the area's name, or the month's ("Jan")
+  std::string display_name;               // the area's display name (its name when none), or the month's
+  std::vector<KpiComparison> kpis;
+};
+
 struct Comparison {
   std::size_t replications = 0;
   double confidence = kDefaultConfidence;
   Objective objective;
   std::vector<KpiComparison> kpis;        // national, in kKpis order
   std::vector<std::size_t> ranking;       // scenario indices, best first (ties keep the given order)
+  // Where and when: the parts of the base, matched by name in every
+  // alternative (a part some alternative lacks is left out).
+  std::vector<PartComparison> regions;
+  std::vector<PartComparison> provinces;
+  std::vector<PartComparison> months;     // all twelve, January first
 };
+
+// Whether a rise in `kpi` is good news for a planner (more collected, a
+// higher fill rate), bad news (more shortage, more outdated), or neither
+// (days of supply, the target): +1, -1, 0.
+int better_direction(Kpi kpi) noexcept;
 
 // Compares replication sets that used the same seeds (throws
 // std::invalid_argument if their counts or seeds differ). Set 0 is the base.

@@ -21,6 +21,7 @@ KpiValues common_values(const blood::Kpis& k) {
   v[index(Kpi::MeanWait)] = k.mean_wait_minutes;
   v[index(Kpi::P90Wait)] = k.p90_wait_minutes;
   v[index(Kpi::CostPerDay)] = k.cost_per_day;
+  v[index(Kpi::Appeals)] = static_cast<double>(k.appeals);
   return v;
 }
 
@@ -45,6 +46,28 @@ KpiValues regional_values(const blood::Kpis& k) {
     if (i.national_only) v[index(i.kpi)] = std::numeric_limits<double>::quiet_NaN();
   }
   return v;
+}
+
+KpiValues month_values(const blood::Kpis& k, bool covered) {
+  KpiValues v = common_values(k);
+  if (!covered) {
+    for (const KpiInfo& i : kKpis) {
+      if (!is_count(i.kpi)) v[index(i.kpi)] = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+  return v;
+}
+
+bool is_count(Kpi k) noexcept {
+  switch (k) {
+    case Kpi::FillRate:
+    case Kpi::OutdateRate:
+    case Kpi::MeanAgeAtIssue:
+    case Kpi::DaysOfSupply:
+      return false;
+    default:
+      return true;
+  }
 }
 
 }  // namespace giotmau::experiments

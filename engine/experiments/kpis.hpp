@@ -32,7 +32,7 @@ struct KpiInfo {
   Kpi kpi;
   std::string_view name;         // as on the command line, in JSON and in the HDF5 /kpi table
   std::string_view description;
-  bool national_only;            // the model tracks it for the whole country only
+  bool national_only;            // only meaningful for the whole country (none of these is: every KPI is computed per area)
   int decimals;                  // for printing means
 };
 
@@ -45,7 +45,7 @@ inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
     {Kpi::DaysOfSupply, "days_of_supply", "mean red-cell stock / mean daily red-cell issues", false, 2},
     {Kpi::Collected, "collected", "whole-blood donations", false, 1},
     {Kpi::Target, "target", "the sessions' targets", false, 1},
-    {Kpi::Appeals, "appeals", "emergency appeals made", true, 1},
+    {Kpi::Appeals, "appeals", "emergency appeals made", false, 1},
     {Kpi::Outdated, "outdated", "red-cell units outdated", false, 1},
     {Kpi::Balked, "balked", "donors who left a queued session without donating", false, 1},
     {Kpi::MeanWait, "mean_wait_minutes", "mean queueing time per arrival at queued sessions (minutes)", false, 1},
@@ -65,5 +65,13 @@ using KpiValues = std::array<double, kKpiCount>;
 // region are NaN.
 KpiValues national_values(const blood::Kpis& k, std::int64_t appeals);
 KpiValues regional_values(const blood::Kpis& k);
+
+// A calendar month's values; `covered`: the run has days in it. A month it
+// has none of counts zero of everything, and its rates (fill, outdate, age,
+// days of supply) are NaN: there is nothing to divide.
+KpiValues month_values(const blood::Kpis& k, bool covered);
+
+// Whether a KPI is a count (summed over areas and months) rather than a rate.
+bool is_count(Kpi k) noexcept;
 
 }  // namespace giotmau::experiments

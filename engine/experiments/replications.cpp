@@ -23,13 +23,18 @@ namespace {
 // kernel's own uses of mix64 on small integers.
 constexpr std::uint64_t kReplicationTag = 0x7265706CULL;  // "repl"
 
-Replication reduce(const blood::RunResult& result, std::size_t r, const std::vector<int>& regions) {
+Replication reduce(const blood::RunResult& result, std::size_t r, const ReplicationSet& set) {
   Replication rep;
   rep.index = r;
   rep.seed = result.seed;
   rep.national = national_values(blood::compute_kpis(result), result.appeals);
-  rep.regions.reserve(regions.size());
-  for (int area : regions) rep.regions.push_back(regional_values(blood::compute_kpis(result, area)));
+  rep.regions.reserve(set.regions.size());
+  for (int area : set.regions) rep.regions.push_back(regional_values(blood::compute_kpis(result, area)));
+  rep.provinces.reserve(set.provinces.size());
+  for (int area : set.provinces) rep.provinces.push_back(regional_values(blood::compute_kpis(result, area)));
+  for (unsigned m = 0; m < 12; ++m) {
+    rep.months[m] = month_values(blood::compute_month_kpis(result, -1, m), set.months_covered[m]);
+  }
   rep.conservation_problems = blood::check_conservation(result);
   rep.events = result.kernel.events_processed;
   rep.trace_hash = result.trace_hash;
@@ -50,7 +55,7 @@ class ReplicationTask {
     const std::size_t r = options_.first + slot;
     blood::RunResult result =
         blood::run(world_, blood::RunOptions{replication_seed(options_.base_seed, r), kernel_threads});
-    set_.replications[slot] = reduce(result, r, set_.regions);
+    set_.replications[slot] = reduce(result, r, set_);
     report(r, result);
     if (options_.keep_results) set_.results[slot] = std::move(result);
   }
@@ -98,6 +103,52 @@ bool ReplicationSet::balanced() const noexcept {
   return true;
 }
 
+std::vector<double> ReplicationSet::values(Kpi kpi, Breakdown breakdown, std::size_t slot) const {
+  std::vector<double> v;
+  v.reserve(replications.size());
+  for (const Replication& r : replications) {
+    const KpiValues& values = breakdown == Breakdown::National ? r.national
+                              : breakdown == Breakdown::Region ? r.regions.at(slot)
+                              : breakdown == Breakdown::Province ? r.provinces.at(slot)
+                                                                 : r.months.at(slot);
+    v.push_back(values[index(kpi)]);
+  }
+  return v;
+}
+
+std::vector<std::string> ReplicationSet::part_names(Breakdown breakdown) const {
+  std::vector<std::string> names;
+  const auto add_areas = [&](const std::vector<int>& areas) {
+    for (int a : areas) names.push_back(world->area_names[static_cast<std::size_t>(a)]);
+  };
+  switch (breakdown) {
+    case Breakdown::National:
+      names.push_back("national");
+      break;
+    case Breakdown::Region:
+      add_areas(regions);
+      break;
+    case Breakdown::Province:
+      add_areas(provinces);
+      break;
+    case Breakdown::Month:
+      for (const auto& m : blood::kMonthNames) names.emplace_back(m);
+      break;
+  }
+  return names;
+}
+
+std::vector<std::string> ReplicationSet::part_labels(Breakdown breakdown) const {
+  const auto labels = [&](const std::vector<int>& areas) {
+    std::vector<std::string> out;
+    for (int a : areas) out.push_back(world->area_label(static_cast<std::size_t>(a)));
+    return out;
+  };
+  if (breakdown == Breakdown::Region) return labels(regions);
+  if (breakdown == Breakdown::Province) return labels(provinces);
+  return part_names(breakdown);
+}
+
 std::vector<double> ReplicationSet::values(Kpi kpi, int region) const {
   std::vector<double> v;
   v.reserve(replications.size());
@@ -107,13 +158,20 @@ std::vector<double> ReplicationSet::values(Kpi kpi, int region) const {
   return v;
 }
 
+ReplicationSet empty_set(std::shared_ptr<const blood::World> world, std::uint64_t base_seed) {
+  ReplicationSet set;
+  set.base_seed = base_seed;
+  set.regions = summary_regions(*world);
+  set.provinces = blood::second_level_areas(*world);
+  for (int d = 0; d < world->days; ++d) set.months_covered[blood::month_index(world->first_day + d)] = true;
+  set.world = std::move(world);
+  return set;
+}
+
 ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const ReplicationOptions& options) {
   if (options.replications == 0) throw std::invalid_argument("replications: need at least one");
   if (options.threads == 0) throw std::invalid_argument("replications: need at least one thread");
-  ReplicationSet set;
-  set.world = world;
-  set.base_seed = options.base_seed;
-  set.regions = summary_regions(*world);
+  ReplicationSet set = empty_set(world, options.base_seed);
   set.replications.resize(options.replications);
   if (options.keep_results) set.results.resize(options.replications);
 
@@ -147,15 +205,32 @@ Summary summarize(const ReplicationSet& set, double confidence) {
   s.replications = set.replications.size();
   s.confidence = confidence;
   s.national.area = "national";
+  s.national.display_name = "national";
   for (const KpiInfo& i : kKpis) s.national.kpis[index(i.kpi)] = estimate(set.values(i.kpi), confidence);
   for (std::size_t slot = 0; slot < set.regions.size(); ++slot) {
     AreaSummary a;
     a.area = set.world->area_names[static_cast<std::size_t>(set.regions[slot])];
+    a.display_name = set.world->area_label(static_cast<std::size_t>(set.regions[slot]));
     for (const KpiInfo& i : kKpis) {
       if (!i.national_only) a.kpis[index(i.kpi)] = estimate(set.values(i.kpi, static_cast<int>(slot)), confidence);
     }
     s.regions.push_back(std::move(a));
   }
+  const auto parts = [&](Breakdown breakdown) {
+    std::vector<AreaSummary> out;
+    const std::vector<std::string> names = set.part_names(breakdown);
+    const std::vector<std::string> labels = set.part_labels(breakdown);
+    for (std::size_t slot = 0; slot < names.size(); ++slot) {
+      AreaSummary a;
+      a.area = names[slot];
+      a.display_name = labels[slot];
+      for (const KpiInfo& i : kKpis) a.kpis[index(i.kpi)] = estimate(set.values(i.kpi, breakdown, slot), confidence);
+      out.push_back(std::move(a));
+    }
+    return out;
+  };
+  s.provinces = parts(Breakdown::Province);
+  s.months = parts(Breakdown::Month);
   return s;
 }
 

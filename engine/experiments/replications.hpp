@@ -56,12 +56,19 @@ struct ReplicationOptions {
   ResultCallback on_result;
 };
 
+// The parts of the country, and of the year, a summary or comparison breaks
+// down into: regions (the top-level areas, when there is more than one),
+// provinces (the areas one level below the top), calendar months.
+enum class Breakdown : std::uint8_t { National, Region, Province, Month };
+
 // One replication, reduced to what summaries and checks need.
 struct Replication {
   std::size_t index = 0;
   std::uint64_t seed = 0;
   KpiValues national{};
   std::vector<KpiValues> regions;              // as ReplicationSet::regions
+  std::vector<KpiValues> provinces;            // as ReplicationSet::provinces
+  std::array<KpiValues, 12> months{};          // national, by calendar month (kpis.hpp: month_values)
   std::vector<std::string> conservation_problems;  // empty: the books balance
   std::uint64_t events = 0;
   std::uint64_t trace_hash = 0;
@@ -72,6 +79,8 @@ struct ReplicationSet {
   std::shared_ptr<const blood::World> world;
   std::uint64_t base_seed = 0;
   std::vector<int> regions;                    // the top-level areas, when there is more than one
+  std::vector<int> provinces;                  // the areas one level below the top
+  std::array<bool, 12> months_covered{};       // the run has days in the month
   std::vector<Replication> replications;       // ascending index (0 .. N-1 unless a part)
   std::vector<blood::RunResult> results;       // as replications, when keep_results
   double wall_seconds = 0;
@@ -80,6 +89,14 @@ struct ReplicationSet {
   bool balanced() const noexcept;
   // Every replication's value of `kpi` (national, or of region slot `region`).
   std::vector<double> values(Kpi kpi, int region = -1) const;
+  // Every replication's value of `kpi` in part `slot` of a breakdown (slot is
+  // ignored for National; a month's slot is its index, 0 = January).
+  std::vector<double> values(Kpi kpi, Breakdown breakdown, std::size_t slot) const;
+  // The parts of a breakdown: area names, or month names ("Jan" ...).
+  std::vector<std::string> part_names(Breakdown breakdown) const;
+  // The same as people read them: areas' display names (their names when the
+  // scenario gives none); month names as part_names.
+  std::vector<std::string> part_labels(Breakdown breakdown) const;
 };
 
 // What runs a set of replications: run_replications below, or a distributed
@@ -90,6 +107,9 @@ using ReplicationRunner = std::function<ReplicationSet(std::shared_ptr<const blo
 // when there is more than one.
 std::vector<int> summary_regions(const blood::World& world);
 
+// A set with no replications yet: its world, seed and breakdowns.
+ReplicationSet empty_set(std::shared_ptr<const blood::World> world, std::uint64_t base_seed);
+
 // Runs replications first .. first + options.replications - 1. Throws std::invalid_argument
 // for zero replications or threads; rethrows whatever a replication throws.
 ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const ReplicationOptions& options);
@@ -97,6 +117,7 @@ ReplicationSet run_replications(std::shared_ptr<const blood::World> world, const
 // Estimates for one area: national-only KPIs of a region have n = 0.
 struct AreaSummary {
   std::string area;
+  std::string display_name;  // the area's display name (its name when none); a month's name
   std::array<Estimate, kKpiCount> kpis{};
   const Estimate& operator[](Kpi k) const noexcept { return kpis[index(k)]; }
 };
@@ -106,6 +127,8 @@ struct Summary {
   double confidence = kDefaultConfidence;
   AreaSummary national;
   std::vector<AreaSummary> regions;
+  std::vector<AreaSummary> provinces;
+  std::vector<AreaSummary> months;    // all twelve, January first; `area` is the month's name
 };
 
 Summary summarize(const ReplicationSet& set, double confidence = kDefaultConfidence);

@@ -18,6 +18,7 @@
 
 #include "blood/memory.hpp"
 #include "io/apply_overrides.hpp"
+#include "io/names.hpp"
 #include "io/sha256.hpp"
 #include "io/yearly_dates.hpp"
 #include "blood/lunar_calendar.hpp"
@@ -594,6 +595,7 @@ using blood::PolicySpec;
 using blood::ProcessingSpec;
 using blood::ProductDemandSpec;
 using blood::SeasonSpec;
+using blood::StockStatusSpec;
 using blood::SessionSpec;
 using blood::TurnoutParameters;
 
@@ -612,6 +614,7 @@ const Schema<AreaSpec>& area_schema() {
       share("known_donor_share", &A::known_donor_share),
       share("student_share", &A::student_share),
       number("engagement", &A::engagement, kFactor),
+      text("display_name", &A::display_name),
   };
   return schema;
 }
@@ -655,6 +658,7 @@ const Schema<CentreSpec>& centre_schema() {
       integer("bag_order_quantity", &C::bag_order_quantity, {0, kMaxUnits}),
       integer("bag_procurement_delay_days", &C::bag_procurement_delay_days, kDays),
       integer("storage_red_cell_units", &C::storage_red_cell_units, {-1, kMaxUnits}),  // -1: unlimited
+      text("display_name", &C::display_name),
   });
   return schema;
 }
@@ -677,6 +681,7 @@ const Schema<HospitalSpec>& hospital_schema() {
       choice<H, R>("review", &H::review, {{"evening", R::Evening}, {"morning", R::Morning}}),
       // An order placed at the review of day t is on the shelf from day t + lead time: at least 1.
       integer("external_lead_time_days", &H::external_lead_time_days, {1, kMaxDays}),
+      text("display_name", &H::display_name),
   });
   return schema;
 }
@@ -896,6 +901,7 @@ const Schema<CampaignSpec>& campaign_schema() {
       number("turnout_factor", &C::turnout_factor, kFactor),
       number("recruitment_factor", &C::recruitment_factor, kFactor),
       elsewhere<C>("session", "an array of tables"),
+      text("display_name", &C::display_name),
   };
   return schema;
 }
@@ -910,6 +916,15 @@ const Schema<AppealSpec>& appeal_schema() {
       number("walk_in_factor", &A::walk_in_factor, kFactor),
       number("decay_days", &A::decay_days, {0, kMaxDays, true}),
       integer("cooldown_days", &A::cooldown_days, kDays),
+  };
+  return schema;
+}
+
+const Schema<StockStatusSpec>& stock_status_schema() {
+  using T = StockStatusSpec;
+  static const Schema<T> schema = {
+      number("critical_days", &T::critical_days, kDays),
+      number("low_days", &T::low_days, kDays),
   };
   return schema;
 }
@@ -1115,6 +1130,7 @@ class ScenarioReader {
         entries<S>("campaign", campaigns_, campaign_schema()),
         nested("appeals", &S::appeals, appeal_schema()),
         nested("collection", &S::collection, collection_schema()),
+        nested("stock_status", &S::stock_status, stock_status_schema()),
         nested("season", &S::season, season_schema(), Need::Required, "a table with tet = YYYY-MM-DD"),
         nested("turnout", &S::turnout, turnout_schema()),
         nested("initial_pool", &S::initial_pool, initial_pool_schema()),
@@ -1161,6 +1177,14 @@ class ScenarioReader {
                      where_text(*it->second) + ")");
   }
 
+  // Names and display names, for "did you mean".
+  template <class S>
+  static std::vector<KnownName> known_names(const std::vector<Located<S>>& entries) {
+    std::vector<KnownName> known;
+    for (const auto& e : entries) known.push_back({e.spec.name, e.spec.display_name});
+    return known;
+  }
+
   template <class S>
   static std::unordered_map<std::string, std::size_t> index_of(const std::vector<Located<S>>& entries) {
     std::unordered_map<std::string, std::size_t> index;
@@ -1205,7 +1229,8 @@ class ScenarioReader {
     const std::string* name = reference(e, key);
     if (name && !area_index_.contains(*name)) {
       issues_.at(e.node(key), join(e.path, key),
-                 "unknown area " + quote_name(*name) + "; expected the name of an [[area]]");
+                 "unknown area " + quote_name(*name) + "; expected the name of an [[area]]" +
+                     did_you_mean(*name, known_names(areas_)));
     }
   }
 
@@ -1221,7 +1246,8 @@ class ScenarioReader {
     } else {
       issues_.at(e.node(key), path,
                  "unknown " + std::string(hospital_ok ? "site " : "centre ") + quote_name(*name) +
-                     "; expected the name of a [[centre]]" + (hospital_ok ? " or [[hospital]]" : ""));
+                     "; expected the name of a [[centre]]" + (hospital_ok ? " or [[hospital]]" : "") +
+                     did_you_mean(*name, known_names(centres_)));
     }
     return false;
   }
@@ -1531,7 +1557,8 @@ class ScenarioReader {
       const auto* name = areas->get(k)->as_string();
       if (name && !area_index_.contains(name->get())) {
         issues_.at(name, indexed(c.path + ".areas", k),
-                   "unknown area " + quote_name(name->get()) + "; expected the name of an [[area]]");
+                   "unknown area " + quote_name(name->get()) + "; expected the name of an [[area]]" +
+                       did_you_mean(name->get(), known_names(areas_)));
       }
     }
   }

@@ -374,6 +374,7 @@ struct AreaRow {
   const char* name;
   std::int32_t parent;
   std::int32_t depth;
+  const char* display_name;
 };
 
 void write_areas(hid_t file, const World& world) {
@@ -381,15 +382,16 @@ void write_areas(hid_t file, const World& world) {
   Compound type(sizeof(AreaRow));
   type.add("name", offsetof(AreaRow, name), text.get())
       .add("parent", offsetof(AreaRow, parent), H5T_NATIVE_INT32)
-      .add("depth", offsetof(AreaRow, depth), H5T_NATIVE_INT32);
+      .add("depth", offsetof(AreaRow, depth), H5T_NATIVE_INT32)
+      .add("display_name", offsetof(AreaRow, display_name), text.get());
   std::vector<AreaRow> rows;
   for (std::size_t a = 0; a < world.area_names.size(); ++a) {
     std::int32_t depth = 0;
     for (int up = world.area_parent[a]; up >= 0; up = world.area_parent[static_cast<std::size_t>(up)]) ++depth;
-    rows.push_back({world.area_names[a].c_str(), world.area_parent[a], depth});
+    rows.push_back({world.area_names[a].c_str(), world.area_parent[a], depth, world.area_label(a).c_str()});
   }
   Handle table = create_table(file, "areas", type, rows.size(), "area_index", 5,
-                              "areas: name, parent (row index, -1: none), depth (0: top)");
+                              "areas: name, parent (row index, -1: none), depth (0: top), display_name");
   if (!rows.empty()) write_rows(table.get(), type.get(), 0, rows.size(), rows.data(), "areas");
 }
 
@@ -492,6 +494,80 @@ std::vector<blood::DayNumber> last_session_days(const World& world) {
   return last;
 }
 
+// One emergency appeal: when, where, what it brought in. Held per
+// replication until the file is complete: replications have different
+// numbers of appeals, and the table is in replication order.
+struct Appeal {
+  std::int32_t replication;
+  std::string date, centre, area;
+  std::int64_t donated_units;
+  double brought_in_units;
+};
+
+struct AppealRow {
+  std::int32_t replication;
+  const char* date;
+  const char* centre;
+  const char* area;
+  std::int64_t donated_units;
+  double brought_in_units;
+};
+
+Compound appeal_row_type(hid_t text) {
+  Compound type(sizeof(AppealRow));
+  type.add("replication", offsetof(AppealRow, replication), H5T_NATIVE_INT32)
+      .add("date", offsetof(AppealRow, date), text)
+      .add("centre", offsetof(AppealRow, centre), text)
+      .add("area", offsetof(AppealRow, area), text)
+      .add("donated_units", offsetof(AppealRow, donated_units), H5T_NATIVE_INT64)
+      .add("brought_in_units", offsetof(AppealRow, brought_in_units), H5T_NATIVE_DOUBLE);
+  return type;
+}
+
+std::vector<Appeal> appeals_of(const World& world, std::size_t index, const RunResult& r) {
+  std::vector<Appeal> out;
+  for (const blood::AppealRecord& a : r.appeal_log) {
+    out.push_back({static_cast<std::int32_t>(index), blood::iso_date(a.day),
+                   world.sites[static_cast<std::size_t>(a.site)].name,
+                   world.area_names[static_cast<std::size_t>(a.area)], a.donated_units, a.brought_in_units});
+  }
+  return out;
+}
+
+void write_appeals(hid_t file, const std::vector<std::vector<Appeal>>& by_slot) {
+  std::vector<AppealRow> rows;
+  for (const auto& appeals : by_slot) {
+    for (const Appeal& a : appeals) {
+      rows.push_back({a.replication, a.date.c_str(), a.centre.c_str(), a.area.c_str(), a.donated_units,
+                      a.brought_in_units});
+    }
+  }
+  const Handle text = make_vlen_utf8();
+  const Compound type = appeal_row_type(text.get());
+  Handle table = create_table(file, "appeals", type, rows.size(), "appeal_row", 8,
+                              "emergency appeals per replication: the evening each went out, its centre and area, the "
+                              "donations at the centre's sessions while its uplift lasted and the part the appeal "
+                              "brought in (estimated)");
+  if (!rows.empty()) write_rows(table.get(), type.get(), 0, rows.size(), rows.data(), "appeals");
+}
+
+// A part's appeals, back as they were written.
+std::vector<Appeal> read_appeals(hid_t table) {
+  const hsize_t n = extent(table).at(0);
+  std::vector<AppealRow> rows(n);
+  const Handle text = make_vlen_utf8();
+  const Compound type = appeal_row_type(text.get());
+  if (n > 0) read_rows(table, type.get(), 0, n, rows.data(), "appeals");
+  std::vector<Appeal> out;
+  for (const AppealRow& r : rows) {
+    out.push_back({r.replication, r.date, r.centre, r.area, r.donated_units, r.brought_in_units});
+  }
+  if (n > 0) {
+    Handle space = checked(H5Dget_space(table), H5Sclose, "getting a dataspace");
+    H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, rows.data());
+  }
+  return out;
+}
 struct KpiRow {
   std::int32_t replication;
   std::uint64_t seed;
@@ -573,6 +649,7 @@ struct ResultsWriter::State {
   std::vector<std::size_t> indices;               // slot -> replication index
   std::vector<bool> written;                      // by slot
   std::vector<std::string> drive_first, drive_last;  // ISO dates per drive template
+  std::vector<std::vector<Appeal>> appeals;        // by slot, written at commit
   std::unique_ptr<TemporaryFileGuard> guard;
   QuietHdf5Errors quiet;
   Handle file, daily, seed, collected, cost, initial_stock, drives, kpi;
@@ -723,6 +800,7 @@ ResultsWriter::ResultsWriter(fs::path path, std::shared_ptr<const World> world, 
   s.world = std::move(world);
   s.indices = std::move(replications);
   s.written.assign(s.indices.size(), false);
+  s.appeals.resize(s.indices.size());
   s.temporary = create_temporary_beside(s.path, [&s](const fs::path& name) {
     s.guard.reset();  // a name tried before
     s.guard = std::make_unique<TemporaryFileGuard>(name);
@@ -761,6 +839,7 @@ void ResultsWriter::write(std::size_t index, const RunResult& result) {
   const KpiRow row = kpi_row(index, result);
   const Compound type = kpi_row_type();
   write_rows(s.kpi.get(), type.get(), slot, 1, &row, "kpi");
+  s.appeals[slot] = appeals_of(*s.world, index, result);
   s.written[slot] = true;
 }
 
@@ -772,6 +851,7 @@ void ResultsWriter::commit(const std::function<void(const fs::path& temporary)>&
     }
   }
   try {
+    write_appeals(s.file.get(), s.appeals);
     check(H5Fflush(s.file.get(), H5F_SCOPE_GLOBAL), "flushing " + s.path.string());
     s.seed = {};
     s.collected = {};
@@ -957,6 +1037,8 @@ void ResultsWriter::copy(const ResultsFileInfo& part) {
   }
   const Compound kpi_type = kpi_row_type();
   const Compound counts_type = drive_counts_type();
+  Handle appeals = open_dataset(file.get(), "appeals");
+  std::vector<Appeal> part_appeals = read_appeals(appeals.get());
   for (std::size_t from = 0; from < part.replications.size(); ++from) {
     const std::size_t slot = s.slot_of(part.replications[from]);
     for (const Variable& v : variables) copy_chunks(v.source.get(), v.target, from, slot, v.name.c_str());
@@ -971,6 +1053,9 @@ void ResultsWriter::copy(const ResultsFileInfo& part) {
       read_rows(drives.get(), counts_type.get(), from * per_replication, per_replication, counts.data(), "drives");
     }
     s.write_counts(slot, counts);
+    for (Appeal& a : part_appeals) {
+      if (static_cast<std::size_t>(a.replication) == part.replications[from]) s.appeals[slot].push_back(std::move(a));
+    }
     s.written[slot] = true;
   }
 }

@@ -67,6 +67,24 @@ HUB_FIXED_SITE_SHARE = 0.30        # assumed
 
 HUBS = ["ha-noi", "hue", "ho-chi-minh", "can-tho"]   # data README (regional hubs)
 REGIONS = ["north", "central", "south", "mekong"]    # data README
+# Display names of the campaigns (their `name` is an ASCII slug).
+CAMPAIGN_VI = {
+    "chu-nhat-do-2025-q1": "Chủ Nhật Đỏ 2025 (tháng 1–3)",
+    "chu-nhat-do-2025-dec": "Chủ Nhật Đỏ 2025–2026 (tháng 12)",
+    "le-hoi-xuan-hong-2025": "Lễ hội Xuân Hồng 2025",
+    "toan-dan-hien-mau-7-4-2025": "Ngày toàn dân hiến máu tình nguyện 7/4/2025",
+    "quoc-te-nguoi-hien-mau-14-6-2025": "Ngày Quốc tế Người hiến máu 14/6/2025",
+    "hanh-trinh-do-2025": "Hành trình Đỏ 2025",
+    "nhung-giot-mau-hong-he-2025": "Những giọt máu hồng hè 2025",
+    "pre-tet-push-2025": "Vận động hiến máu trước Tết 2025",
+    "summer-workplaces-2025": "Hiến máu tại nơi làm việc mùa hè 2025",
+}
+# The four regional hubs by their own names (data README); other centres: "Trung tâm máu <province>".
+HUB_CENTRE_VI = {"ha-noi": "Viện Huyết học - Truyền máu Trung ương",
+                 "hue": "Trung tâm Truyền máu khu vực Huế",
+                 "ho-chi-minh": "Bệnh viện Truyền máu Huyết học TP. Hồ Chí Minh",
+                 "can-tho": "Trung tâm Truyền máu khu vực Cần Thơ"}
+
 REGION_VI = {"north": "Miền Bắc", "central": "Miền Trung", "south": "Miền Nam (Đông Nam Bộ, Tây Nguyên)",
              "mekong": "Đồng bằng sông Cửu Long"}
 
@@ -662,7 +680,8 @@ def national(provinces: list[Province]) -> str:
         members = [p for p in provinces if p.region == r]
         w("")
         w("[[area]]")
-        w(kv("name", r, REGION_VI[r]))
+        w(kv("name", r))
+        w(kv("display_name", REGION_VI[r]))
         w(kv("population", sum(p.population for p in members), "sum of its provinces"))
         for p in members:
             rel = (p.plan / p.population) / (NATIONAL_PLAN / GSO_POPULATION)
@@ -671,6 +690,7 @@ def national(provinces: list[Province]) -> str:
             w(f"# {p.name_vi}: merged from {merged}; plan {p.plan:,} units ({rel:.2f}× the national rate per person)")
             w("[[area]]")
             w(kv("name", p.slug))
+            w(kv("display_name", p.name_vi))
             w(kv("parent", r))
             w(kv("population", p.population, f"CSV {p.population_merger:,} × {share:.4f} (data README)"))
             w(kv("centre", p.centre))
@@ -696,6 +716,7 @@ def national(provinces: list[Province]) -> str:
         w("")
         w("[[centre]]")
         w(kv("name", p.centre))
+        w(kv("display_name", HUB_CENTRE_VI.get(p.slug, f"Trung tâm máu {p.name_vi}")))
         w(kv("area", p.slug))
         if p.is_hub:
             w(kv("hub", "", "a regional hub (data README)"))
@@ -715,6 +736,7 @@ def national(provinces: list[Province]) -> str:
         w("")
         w("[[hospital]]")
         w(kv("name", p.hospital))
+        w(kv("display_name", f"Các bệnh viện {p.name_vi}"))
         w(kv("area", p.slug))
         w(kv("centre", p.centre))
         if p.is_hub:
@@ -826,6 +848,7 @@ def national(provinces: list[Province]) -> str:
         w(f"# Organisers: {c.organiser}.")
         w("[[campaign]]")
         w(kv("name", c.name))
+        w(kv("display_name", CAMPAIGN_VI[c.name]))
         w(kv("start", c.when(c.start), f"every year; {c.start.isoformat()} in 2025"))
         w(kv("end", c.when(c.end), f"{c.end.isoformat()} in 2025"))
         w(kv("areas", c.areas, "everywhere" if not c.areas else "see above"))
@@ -884,6 +907,7 @@ def pre_tet_push(provinces: list[Province]) -> str:
     L += ["", kv("name", "vietnam-2025-pre-tet-push"), "",
           "[[campaign]]",
           kv("name", "pre-tet-push-2025"),
+          kv("display_name", CAMPAIGN_VI["pre-tet-push-2025"]),
           kv("start", from_tet(start), f"every year; {start.isoformat()} in 2025"),
           kv("end", from_tet(end), "the day before Tết"),
           kv("areas", [], "everywhere"),
@@ -924,6 +948,7 @@ def summer_non_students(provinces: list[Province]) -> str:
     L += ["", kv("name", "vietnam-2025-summer-non-students"), "",
           "[[campaign]]",
           kv("name", "summer-workplaces-2025"),
+          kv("display_name", CAMPAIGN_VI["summer-workplaces-2025"]),
           kv("start", yearly(start), "every year"),
           kv("end", yearly(end)),
           kv("areas", [], "everywhere"),

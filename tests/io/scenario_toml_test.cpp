@@ -583,6 +583,10 @@ std::vector<BrokenCase> broken_cases() {
        "unknown area 'Sa Pa'"},
       {"unknown_campaign_area", replaced("areas = [\"Ha Noi\"]", "areas = [@\"Hanoi\"]"), "campaign[0].areas[0]",
        "unknown area 'Hanoi'"},
+      {"did_you_mean_area", replaced("areas = [\"Ha Noi\"]", "areas = [@\"hà nội\"]"), "campaign[0].areas[0]",
+       "unknown area 'hà nội'; expected the name of an [[area]]; did you mean 'Ha Noi'?"},
+      {"did_you_mean_centre", replaced("centre = \"NIHBT\"\nreorder", "centre = @\"NIHTB\"\nreorder"),
+       "hospital[0].centre", "did you mean 'NIHBT'?"},
       {"campaign_session_outside_areas",
        appended("\n[[campaign]]\nname = \"Ba Dinh week\"\nstart = 2025-03-01\nend = 2025-03-07\nareas = [\"Ba Dinh\"]\n"
                 "\n[[campaign.session]]\nname = \"Wrong place\"\narea = @\"Hoan Kiem\"\ndate = 2025-03-02\n"),
