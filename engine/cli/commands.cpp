@@ -321,6 +321,10 @@ experiments::SizingOptions sizing_options(const SizeTargetsArguments& args, std:
   o.min_multiplier = args.min_multiplier;
   o.max_multiplier = args.max_multiplier;
   o.max_evaluations = args.max_evaluations;
+  if (const distributed::Job* job = a.job; job != nullptr && job->distributed()) {
+    o.spread = {static_cast<std::size_t>(job->rank()), static_cast<std::size_t>(job->size()),
+                [job](const std::string& bytes) { return job->all_gather(bytes); }};
+  }
   return o;
 }
 
@@ -637,11 +641,13 @@ int size_targets_command(const SizeTargetsArguments& args) {
   if (!balanced) spdlog::error("conservation: the books did not balance in some simulation of the search");
   const std::vector<PlanRow> rows = plan_rows(result, *world);
   std::vector<std::string> written;
-  if (balanced && !a.output.empty()) {
+  // In an MPI job every rank has the same plan; rank 0 writes it.
+  const bool writes = a.job == nullptr || a.job->is_root();
+  if (balanced && writes && !a.output.empty()) {
     write_csv(a.output, plan_csv(rows), a.force);
     written.push_back(a.output);
   }
-  if (balanced && !args.hdf5.empty()) {
+  if (balanced && writes && !args.hdf5.empty()) {
     std::vector<results::Table> tables{plan_table(rows)};
     if (!points.empty()) tables.push_back(sensitivity_table(points, *world));
     results::write_table_file(args.hdf5, plan_attributes(scenario, info, result), tables, a.force);

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <type_traits>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -139,28 +141,80 @@ ReplicationKpis replicate_once(const std::shared_ptr<const blood::World>& world,
   return k;
 }
 
-// Replications side by side, one kernel thread each: each writes only its own
-// slot, so the results are the same for any thread count.
-std::vector<ReplicationKpis> replicate_all(const std::shared_ptr<const blood::World>& world,
-                                           const std::vector<int>& roots, const SizingOptions& o,
-                                           std::size_t first_replication) {
-  std::vector<ReplicationKpis> out(o.replications);
+// Replications first .. first + count - 1 side by side, one kernel thread
+// each: each writes only its own slot, so the results are the same for any
+// thread count.
+std::vector<ReplicationKpis> replicate_block(const std::shared_ptr<const blood::World>& world,
+                                             const std::vector<int>& roots, const SizingOptions& o,
+                                             std::size_t first, std::size_t count) {
+  std::vector<ReplicationKpis> out(count);
   tbb::task_arena arena(static_cast<int>(o.threads));
   TaskHandoff handoff;  // for ThreadSanitizer only
   handoff.release();
   arena.execute([&] {
     tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, o.replications, 1),
+        tbb::blocked_range<std::size_t>(0, count, 1),
         [&](const tbb::blocked_range<std::size_t>& range) {
           handoff.acquire();
           for (std::size_t r = range.begin(); r != range.end(); ++r) {
-            out[r] = replicate_once(world, roots, replication_seed(o.base_seed, first_replication + r));
+            out[r] = replicate_once(world, roots, replication_seed(o.base_seed, first + r));
           }
           handoff.release();
         },
         tbb::simple_partitioner{});
   });
   handoff.acquire();
+  return out;
+}
+
+// What ranks exchange: per replication, the balance flag and every area's KPIs.
+static_assert(std::is_trivially_copyable_v<blood::Kpis>);
+
+std::string to_bytes(const std::vector<ReplicationKpis>& reps) {
+  std::string out;
+  for (const ReplicationKpis& r : reps) {
+    const std::uint64_t areas = r.areas.size();
+    out.append(reinterpret_cast<const char*>(&areas), sizeof areas);
+    out.push_back(r.balanced ? 1 : 0);
+    out.append(reinterpret_cast<const char*>(r.areas.data()), areas * sizeof(blood::Kpis));
+  }
+  return out;
+}
+
+void from_bytes(const std::string& in, std::vector<ReplicationKpis>& out) {
+  for (std::size_t at = 0; at < in.size();) {
+    std::uint64_t areas = 0;
+    if (at + sizeof areas + 1 > in.size()) throw std::runtime_error("size-targets: a truncated record from a rank");
+    std::memcpy(&areas, in.data() + at, sizeof areas);
+    at += sizeof areas;
+    ReplicationKpis r;
+    r.balanced = in[at++] != 0;
+    if (at + areas * sizeof(blood::Kpis) > in.size()) {
+      throw std::runtime_error("size-targets: a truncated record from a rank");
+    }
+    r.areas.resize(areas);
+    std::memcpy(r.areas.data(), in.data() + at, areas * sizeof(blood::Kpis));
+    at += areas * sizeof(blood::Kpis);
+    out.push_back(std::move(r));
+  }
+}
+
+// The evaluation's replications, in this process or spread over the ranks of
+// a job (each its contiguous block; every rank gets them all, in order).
+std::vector<ReplicationKpis> replicate_all(const std::shared_ptr<const blood::World>& world,
+                                           const std::vector<int>& roots, const SizingOptions& o,
+                                           std::size_t first_replication) {
+  const SizingOptions::Spread& spread = o.spread;
+  if (spread.ranks <= 1 || !spread.all_gather) {
+    return replicate_block(world, roots, o, first_replication, o.replications);
+  }
+  const std::size_t begin = o.replications * spread.rank / spread.ranks;
+  const std::size_t end = o.replications * (spread.rank + 1) / spread.ranks;
+  const std::string mine = to_bytes(replicate_block(world, roots, o, first_replication + begin, end - begin));
+  std::vector<ReplicationKpis> out;
+  out.reserve(o.replications);
+  for (const std::string& part : spread.all_gather(mine)) from_bytes(part, out);
+  if (out.size() != o.replications) throw std::runtime_error("size-targets: the ranks returned too few replications");
   return out;
 }
 

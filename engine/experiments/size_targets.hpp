@@ -64,6 +64,14 @@ struct SizingOptions {
   double max_multiplier = 4.0;      // the ceiling: more is not a realistic plan for one year
   std::size_t max_evaluations = 12;  // the cap, verification included (at least 3)
   std::function<void(const SizingStep&)> on_step;  // after each evaluation, on the calling thread
+  // The processes of an MPI job (engine/distributed): each evaluation's
+  // replications are spread over them in contiguous blocks, and every process
+  // gathers all of them, so that every process takes the same steps.
+  // Default: this process alone.
+  struct Spread {
+    std::size_t rank = 0, ranks = 1;
+    std::function<std::vector<std::string>(const std::string&)> all_gather;  // every rank's bytes, in rank order
+  } spread;
 };
 
 // One province (or the nation) at one set of multipliers.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Scale-out end to end, through the real binary (docs/scale-out.md):
-#  - `mpirun -np 2` and `-np 3` write the same results as one process;
+#  - `mpirun -np 2` and `-np 3` write the same results as one process, and
+#    size-targets on 2 ranks finds the same plan;
 #  - three `run --replications A:B` parts merged equal the whole;
 #  - merge refuses overlapping parts and parts of another scenario (exit 2);
 #  - a rank killed by SIGTERM stops the job and leaves no file, shard or temporary;
@@ -34,6 +35,17 @@ for ranks in 2 3; do
   only "$work/np$ranks" all.h5
   echo "ok   mpirun -np $ranks: the same results as one process, no shard left"
 done
+
+# size-targets: each evaluation's replications spread over the ranks; the same plan.
+tests=$(cd "$(dirname "$0")/.." && pwd)
+sizing=("$tests/python/three-provinces.toml" -n 4 --days 90 --quiet --max-evaluations 4)
+"$giotmau" size-targets "${sizing[@]}" -o "$work/plan-one.csv" >/dev/null
+mkdir "$work/plan"
+mpirun -np 2 "$giotmau" size-targets "${sizing[@]}" -o "$work/plan/plan.csv" >"$work/plan.log" 2>&1 ||
+  { cat "$work/plan.log"; fail "mpirun -np 2 size-targets"; }
+cmp -s "$work/plan-one.csv" "$work/plan/plan.csv" || fail "size-targets on 2 ranks found another plan"
+only "$work/plan" plan.csv
+echo "ok   mpirun -np 2 size-targets: the same plan as one process"
 
 mkdir "$work/parts"
 for range in 0:2 2:5 5:6; do
