@@ -11,14 +11,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev libcli11-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib
-<<<<<<< HEAD
-  python3-xarray python3-h5netcdf python3-simpy3
+  python3-xarray python3-h5netcdf python3-simpy3 python3-plotly chromium
   libopenmpi-dev openmpi-bin
   clang libclang-rt-14-dev llvm-14
-=======
-  python3-xarray python3-h5netcdf
-  python3-plotly chromium
->>>>>>> issue-10
 )
 
 missing=()
