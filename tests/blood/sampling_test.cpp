@@ -172,7 +172,9 @@ TEST(Sampling, HypergeometricMomentsAndShape) {
   const std::array<Case, 6> cases = {{{50, 10, 12}, {2'500, 500, 640}, {2'500, 500, 2'400},
                                       {1'000, 990, 300}, {400, 3, 350}, {1'000, 500, 500}}};
   std::uint64_t stream = 100;
-  for (const auto& [population, successes, draws] : cases) {
+  for (const Case& c : cases) {
+    // Named copies, not a structured binding: clang 14 (the sanitizer build) cannot capture one.
+    const std::int64_t population = c.population, successes = c.successes, draws = c.draws;
     RandomStream r(17, ++stream);
     const auto xs = draw_many(kDraws / 10, [&] { return hypergeometric(population, successes, draws, r); });
     const std::string what = "hypergeometric(" + std::to_string(population) + ", " + std::to_string(successes) +
