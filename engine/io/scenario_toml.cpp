@@ -1101,6 +1101,7 @@ class ScenarioReader {
     check_centres();
     check_hospitals();
     check_links();
+    check_routes();
     check_campaigns();
     for (auto& s : sessions_) check_session(s, period_, nullptr);
     check_turnout();
@@ -1483,6 +1484,40 @@ class ScenarioReader {
                    "a link joins two different sites; both ends are " + quote_name(l.spec.to));
       }
     }
+  }
+
+  // Every supplier must be reachable by road, through links and between the
+  // sites of one area (local travel): orders and shipments need a travel time.
+  // Found by the fuzzer: the model refused such a scenario after validation.
+  void check_routes() {
+    std::unordered_map<std::string, std::string> up;  // union-find over site names
+    const auto root = [&up](std::string name) {
+      while (up.count(name) && up.at(name) != name) name = up.at(name);
+      return name;
+    };
+    const auto join = [&](const std::string& a, const std::string& b) {
+      if (!up.count(a) || !up.count(b)) return;  // unknown names are reported elsewhere
+      const std::string ra = root(a), rb = root(b);
+      if (ra != rb) up[ra] = rb;
+    };
+    std::unordered_map<std::string, std::string> first_in_area;
+    const auto add = [&](const std::string& name, const std::string& area) {
+      up.emplace(name, name);
+      const auto [at, fresh] = first_in_area.emplace(area, name);
+      if (!fresh) join(name, at->second);
+    };
+    for (const auto& c : centres_) add(c.spec.name, c.spec.area);
+    for (const auto& h : hospitals_) add(h.spec.name, h.spec.area);
+    for (const auto& l : links_) join(l.spec.from, l.spec.to);
+    const auto check = [&](const auto& site, const std::string& supplier, const char* key) {
+      if (supplier.empty() || supplier == kExternal || !up.count(supplier) || !up.count(site.spec.name)) return;
+      if (root(site.spec.name) == root(supplier)) return;
+      issues_.at(site.node(key), site.path + "." + key,
+                 "expected a route from " + quote_name(site.spec.name) + " to " + quote_name(supplier) +
+                     ": no [[link]] joins them, directly or through other sites, and they are in different areas");
+    };
+    for (const auto& c : centres_) check(c, c.spec.hub, "hub");
+    for (const auto& h : hospitals_) check(h, h.spec.centre, "centre");
   }
 
   // -- sessions and campaigns -------------------------------------------------

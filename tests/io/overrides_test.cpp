@@ -45,6 +45,11 @@ name = "Bạch Mai"
 area = "Ba Đình"
 centre = "NIHBT"
 
+[[link]]
+from = "NIHBT"
+to = "Bạch Mai"
+travel_minutes = 20
+
 [[session]]
 name = "fixed site"
 area = "Ba Đình"

@@ -377,7 +377,7 @@ date = 2025-03-02
 
 [[hospital]]
 name = "Viet Duc"
-area = "Hoan Kiem"
+area = "Ba Dinh"
 centre = "NIHBT"
 
 [[link]]
