@@ -499,9 +499,6 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
     }
     charge(state, day, site.area, -site.costs.revenue_per_unit_issued * static_cast<double>(out.issued));
     state.issued_age_days_sum += static_cast<double>(out.age_days_sum);
-    state.issued_age_days[static_cast<std::size_t>(day - world_->first_day) * state.measures.areas() +
-                          static_cast<std::size_t>((*state.area_row)[static_cast<std::size_t>(site.area)])] +=
-        static_cast<double>(out.age_days_sum);
     return out.issued;
   };
 

@@ -269,7 +269,6 @@ struct LpState {
   std::vector<std::pair<int, DriveRecord>> drives;  // global drive index -> counts
   std::vector<int> drive_slot;             // global drive index -> index in `drives` or -1
   double issued_age_days_sum = 0;
-  std::vector<double> issued_age_days;     // [day][area row]: days of age summed over units issued
   std::int64_t appeals = 0;
   std::vector<AppealRecord> appeal_log;    // in the order they went out
   std::int64_t sessions_short_of_bags = 0;  // sessions whose capacity bags cut

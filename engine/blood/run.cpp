@@ -22,8 +22,6 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
 
   result.measures = DailyMeasures(world->days, static_cast<int>(world->area_names.size()));
   result.drives = world->drive_templates;
-  const std::size_t areas = world->area_names.size();
-  result.issued_age_days.assign(static_cast<std::size_t>(world->days) * areas, 0.0);
   for (kernel::LpId lp = 0; lp < world->lp_count; ++lp) {
     const LpState& st = sim.state(lp);
     result.measures.add_rows(st.measures, world->lp_areas[lp]);
@@ -37,13 +35,6 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
       r.queue.add(counts.queue);
     }
     result.issued_age_days_sum += st.issued_age_days_sum;
-    const std::vector<int>& rows = world->lp_areas[lp];
-    for (int d = 0; d < world->days; ++d) {
-      for (std::size_t r = 0; r < rows.size(); ++r) {
-        result.issued_age_days[static_cast<std::size_t>(d) * areas + static_cast<std::size_t>(rows[r])] +=
-            st.issued_age_days[static_cast<std::size_t>(d) * rows.size() + r];
-      }
-    }
     result.appeals += st.appeals;
     result.appeal_log.insert(result.appeal_log.end(), st.appeal_log.begin(), st.appeal_log.end());
     result.sessions_short_of_bags += st.sessions_short_of_bags;

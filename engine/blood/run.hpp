@@ -23,7 +23,6 @@ struct RunResult {
   InitialStock initial_stock;  // area x group x product
   std::vector<DriveRecord> drives;
   double issued_age_days_sum = 0;
-  std::vector<double> issued_age_days;     // [day][area]: days of age summed over units issued, all products
   std::int64_t appeals = 0;
   std::vector<AppealRecord> appeal_log;    // by day, then centre
   std::int64_t sessions_short_of_bags = 0;

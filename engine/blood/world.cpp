@@ -407,7 +407,6 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
     st.seed = seed;
     st.measures = DailyMeasures(world.days, static_cast<int>(world.lp_areas[lp].size()));
     st.area_row = &world.lp_area_row[lp];
-    st.issued_age_days.assign(static_cast<std::size_t>(world.days) * world.lp_areas[lp].size(), 0.0);
     st.drive_slot.assign(world.drive_templates.size(), -1);
     for (int leaf_index : world.lp_leaves[lp]) {
       const Leaf& leaf = world.leaves[static_cast<std::size_t>(leaf_index)];
