@@ -99,7 +99,16 @@ Handle create_group(hid_t parent, const char* name) {
                  std::string("creating group ") + name);
 }
 
-constexpr std::size_t kChunkCacheBytes = 256u << 20;  // per open dataset; released when it closes
+constexpr std::size_t kMaxChunkCacheBytes = 256u << 20;  // per open dataset; released when it closes
+
+// Bytes of one replication of a dataset whose axis 0 is the replication.
+std::size_t replication_bytes(hid_t type, hid_t space) {
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(H5Sget_simple_extent_ndims(space), 0)));
+  if (!dims.empty()) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  std::size_t bytes = H5Tget_size(type);
+  for (std::size_t i = 1; i < dims.size(); ++i) bytes *= static_cast<std::size_t>(dims[i]);
+  return bytes;
+}
 
 // A dataset; chunked, shuffled and deflated when `chunk` is given.
 Handle create_dataset(hid_t parent, const char* name, hid_t type, hid_t space, std::span<const hsize_t> chunk = {}) {
@@ -118,10 +127,14 @@ Handle create_dataset(hid_t parent, const char* name, hid_t type, hid_t space, s
   }
   // Each write covers a whole replication, day-major across every area's
   // chunk: a cache that holds all of one replication's chunks lets HDF5
-  // compress each chunk once instead of evicting and recompressing it.
+  // compress each chunk once instead of evicting and recompressing it. No
+  // more than that: fully written chunks are evicted first (w0 = 1), so the
+  // cache, and the process, stay at one replication's worth whatever -n.
   Handle dapl = make_plist(H5P_DATASET_ACCESS);
   if (!chunk.empty()) {
-    check(H5Pset_chunk_cache(dapl.get(), 12'421, kChunkCacheBytes, 1.0), "sizing the chunk cache");
+    const std::size_t one = replication_bytes(type, space);
+    const std::size_t bytes = std::clamp<std::size_t>(one + one / 8, std::size_t{1} << 20, kMaxChunkCacheBytes);
+    check(H5Pset_chunk_cache(dapl.get(), 12'421, bytes, 1.0), "sizing the chunk cache");
   }
   return checked(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, dcpl.get(), dapl.get()), H5Dclose,
                  std::string("creating dataset ") + name);
