@@ -458,19 +458,18 @@ double DonorPool::response_probability(const Donor& donor, const SessionConditio
 }
 
 SessionOutcome DonorPool::run_session(const SessionConditions& conditions, RandomStream& random) {
-  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
-  const std::uint32_t respondents = session.invite(conditions.invitations);
-  const std::int64_t walk_ins = session.walk_ins(eligible_population_);
-  const std::int64_t recruits = session.register_arrivals(respondents, walk_ins);
-  session.recruit(recruits);
-  eligible_population_ -= recruits;
-  return session.finish();
+  return hold(conditions, random, nullptr);
 }
 
 SessionOutcome DonorPool::admit(const SessionConditions& conditions, RandomStream& random,
                                 std::vector<std::uint32_t>& arrivals) {
+  return hold(conditions, random, &arrivals);
+}
+
+SessionOutcome DonorPool::hold(const SessionConditions& conditions, RandomStream& random,
+                               std::vector<std::uint32_t>* arrivals) {
   Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
-  session.admit_into(arrivals);
+  if (arrivals != nullptr) session.admit_into(*arrivals);
   const std::uint32_t respondents = session.invite(conditions.invitations);
   const std::int64_t walk_ins = session.walk_ins(eligible_population_);
   const std::int64_t recruits = session.register_arrivals(respondents, walk_ins);

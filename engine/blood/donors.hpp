@@ -130,6 +130,9 @@ class DonorPool {
   const TurnoutParameters& turnout() const noexcept { return turnout_; }
 
  private:
+  // run_session (arrivals null) or admit.
+  SessionOutcome hold(const SessionConditions& conditions, RandomStream& random, std::vector<std::uint32_t>* arrivals);
+
   TurnoutParameters turnout_;
   std::int64_t eligible_population_;  // people not yet known as donors
   std::vector<Donor> donors_;

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <type_traits>
 
 #include "blood/kpi.hpp"
@@ -317,28 +318,28 @@ std::vector<hsize_t> extent(hid_t dataset) {
   return dims;
 }
 
-// Writes `count` rows (or cells along axis 0) starting at `first`, from `data` in `memory_type`.
-void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t count, const void* data, const char* name) {
+// The file's rows (cells along axis 0) first .. first + count - 1, and a
+// memory space of their shape.
+std::pair<Handle, Handle> select_rows(hid_t dataset, hsize_t first, hsize_t count, const char* name) {
   Handle file_space = checked(H5Dget_space(dataset), H5Sclose, "getting a dataspace");
   std::vector<hsize_t> dims = extent(dataset), start(dims.size(), 0);
   start[0] = first;
   dims[0] = count;
   check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr),
         std::string("selecting rows of ") + name);
-  Handle memory_space = make_space(dims);
+  return {std::move(file_space), make_space(dims)};
+}
+
+// Writes `count` rows starting at `first`, from `data` in `memory_type`.
+void write_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t count, const void* data, const char* name) {
+  const auto [file_space, memory_space] = select_rows(dataset, first, count, name);
   check(H5Dwrite(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data),
         std::string("writing ") + name);
 }
 
 // Reads `count` rows starting at `first` into `data`, as `memory_type`.
 void read_rows(hid_t dataset, hid_t memory_type, hsize_t first, hsize_t count, void* data, const char* name) {
-  Handle file_space = checked(H5Dget_space(dataset), H5Sclose, "getting a dataspace");
-  std::vector<hsize_t> dims = extent(dataset), start(dims.size(), 0);
-  start[0] = first;
-  dims[0] = count;
-  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr),
-        std::string("selecting rows of ") + name);
-  Handle memory_space = make_space(dims);
+  const auto [file_space, memory_space] = select_rows(dataset, first, count, name);
   check(H5Dread(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data),
         std::string("reading ") + name);
 }
