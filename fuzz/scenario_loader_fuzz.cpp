@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   giotmau::io::LoadLimits limits;
   limits.donor_pool_bytes = std::uint64_t{1} << 30;  // what a fuzzing machine can hold
   try {
-    const auto loaded = giotmau::io::load_scenario_text(text, "fuzz/input.toml", {std::nullopt, limits});
+    const auto loaded = giotmau::io::load_scenario_text(text, "fuzz/input.toml", {std::nullopt, limits, {}});
     try {
       giotmau::blood::build_world(loaded.scenario, 1);
     } catch (const std::exception& e) {

@@ -36,7 +36,7 @@ TEST(FuzzRegressions, EachCaseLoadsAndBuildsOrIsRefusedWithALocation) {
     std::ostringstream text;
     text << in.rdbuf();
     try {
-      const io::LoadedScenario loaded = io::load_scenario_text(text.str(), "fuzz/input.toml", {std::nullopt, limits});
+      const io::LoadedScenario loaded = io::load_scenario_text(text.str(), "fuzz/input.toml", {std::nullopt, limits, {}});
       EXPECT_NO_THROW(blood::build_world(loaded.scenario, 1)) << "validation accepted what the model refuses";
     } catch (const io::ScenarioError& e) {
       ASSERT_FALSE(e.issues.empty());
