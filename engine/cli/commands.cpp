@@ -125,13 +125,6 @@ results::ResultsMetadata metadata(const io::LoadedScenario& loaded, std::uint64_
   return results::ResultsMetadata{kVersion, kGitCommit, loaded.sha256, loaded.resolved_toml, base_seed};
 }
 
-// The replication indices of an experiment (or of a part of one).
-std::vector<std::size_t> replication_indices(std::size_t first, std::size_t count) {
-  std::vector<std::size_t> indices(count);
-  for (std::size_t i = 0; i < count; ++i) indices[i] = first + i;
-  return indices;
-}
-
 // Runs replications in this process, or spread over the ranks of an MPI job.
 experiments::ReplicationRunner replication_runner(const distributed::Job* job) {
   if (job == nullptr || !job->distributed()) return experiments::run_replications;
