@@ -147,4 +147,8 @@ Kpis compute_month_kpis(const RunResult& result, int root, unsigned month) {
   return kpis_over(result, root, world.first_day, world.first_day + result.measures.days() - 1, month);
 }
 
+Kpis compute_month_kpis(const RunResult& result, int root, unsigned month, DayNumber first, DayNumber last) {
+  return kpis_over(result, root, first, last, month);
+}
+
 }  // namespace giotmau::blood

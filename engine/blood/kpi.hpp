@@ -52,6 +52,9 @@ std::vector<int> second_level_areas(const World& world);
 // The same over the simulated days `first`..`last` only (one year of a run of
 // several).
 Kpis compute_kpis(const RunResult& result, int root, DayNumber first, DayNumber last);
+// Calendar month `month` of the days `first`..`last` only (a month of one year
+// of a run of several).
+Kpis compute_month_kpis(const RunResult& result, int root, unsigned month, DayNumber first, DayNumber last);
 
 // The civil years a run covers, each clipped to the simulated days.
 struct YearSpan {

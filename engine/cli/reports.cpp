@@ -75,6 +75,26 @@ void write_area(JsonWriter& w, const experiments::AreaSummary& a, bool national)
   w.end_object();
 }
 
+// A run over several civil years: per year its days, national KPIs and
+// twelve months; an empty array for a run within one year.
+void write_years(JsonWriter& w, const experiments::Summary& summary) {
+  w.key("years").begin_array();
+  for (const experiments::Summary::Year& y : summary.years) {
+    w.begin_object().field("year", y.span.year);
+    w.field("first_date", blood::iso_date(y.span.first)).field("last_date", blood::iso_date(y.span.last));
+    w.key("kpis");
+    write_area(w, y.national, true);
+    w.key("months").begin_array();
+    for (const auto& m : y.months) {
+      w.begin_object().field("month", m.area).key("kpis");
+      write_area(w, m, false);
+      w.end_object();
+    }
+    w.end_array().end_object();
+  }
+  w.end_array();
+}
+
 void write_scenario_label(JsonWriter& w, const ScenarioLabel& s) {
   w.field("name", s.name).field("file", s.file).field("sha256", s.sha256);
 }
@@ -317,7 +337,11 @@ void write_plan_row(JsonWriter& w, const PlanRow& r) {
 void print_summary_text(std::FILE* out, const experiments::Summary& summary) {
   print_national(out, summary);
   print_regions(out, summary);
-  print_month_table(out, summary);
+  if (summary.years.empty()) {
+    print_month_table(out, summary);
+  } else {
+    print_year_tables(out, summary);  // the calendar months of several years summed would mislead
+  }
   std::fprintf(out,
                "(fill, shortage, outdate and days of supply are for red cells; per province: --format json or -o)\n");
 }
@@ -356,7 +380,9 @@ std::string run_json(const ScenarioLabel& scenario, const ExperimentInfo& info, 
     write_area(w, m, false);
     w.end_object();
   }
-  w.end_array().end_object();
+  w.end_array();
+  write_years(w, summary);
+  w.end_object();
   return w.str() + "\n";
 }
 

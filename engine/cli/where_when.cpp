@@ -98,13 +98,16 @@ void print_changes(std::FILE* out, const char* heading, const std::vector<Change
   }
 }
 
-void print_region_differences(std::FILE* out, const Comparison& c, std::size_t s, std::size_t name_width) {
-  if (c.regions.empty()) return;
-  std::fprintf(out, "  by region (difference ± half-width; * significant):\n");
-  std::string header = "    " + pad("region", name_width);
+// The differences of alternative `s` in every part of one breakdown (the
+// regions, the years), one row each.
+void print_part_differences(std::FILE* out, const char* part_kind, const std::vector<PartComparison>& parts,
+                            std::size_t s, std::size_t name_width) {
+  if (parts.empty()) return;
+  std::fprintf(out, "  by %s (difference ± half-width; * significant):\n", part_kind);
+  std::string header = "    " + pad(part_kind, name_width);
   for (const Kpi kpi : kPlannerKpis) header += pad(std::string(experiments::info(kpi).name), 24);
   print_row(out, header);
-  for (const PartComparison& part : c.regions) {
+  for (const PartComparison& part : parts) {
     std::string row = "    " + pad(part.display_name, name_width);
     for (const Kpi kpi : kPlannerKpis) {
       const KpiInfo& info = experiments::info(kpi);
@@ -128,8 +131,13 @@ std::size_t longest_part_name(const Comparison& c) {
 void write_parts(JsonWriter& w, const char* key, const std::vector<PartComparison>& parts, std::size_t s) {
   w.key(key).begin_array();
   for (const PartComparison& p : parts) {
-    w.begin_object().field(key == std::string("months") ? "month" : "area", p.name);
-    if (key != std::string("months")) w.field("display_name", p.display_name);
+    const std::string k = key;
+    if (k == "years") {
+      w.begin_object().field("year", std::stoi(p.name));
+    } else {
+      w.begin_object().field(k == "months" ? "month" : "area", p.name);
+      if (k != "months") w.field("display_name", p.display_name);
+    }
     w.key("kpis");
     write_kpi_comparisons(w, p.kpis, s);
     w.end_object();
@@ -181,7 +189,7 @@ Handle difference_row_type() {
 // The strings the packed rows point to live in `names` and in the comparison.
 std::vector<DifferenceRow> difference_rows(const std::vector<ScenarioLabel>& scenarios, const Comparison& c) {
   constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
-  static constexpr const char* kBreakdowns[] = {"national", "region", "province", "month"};
+  static constexpr const char* kBreakdowns[] = {"national", "region", "province", "month", "year", "year_month"};
   static const std::string kNational = "national";
   std::vector<DifferenceRow> rows;
   const auto add = [&](std::size_t s, Breakdown b, const std::string& part, const std::vector<KpiComparison>& kpis) {
@@ -198,6 +206,7 @@ std::vector<DifferenceRow> difference_rows(const std::vector<ScenarioLabel>& sce
     for (const PartComparison& p : c.regions) add(s, Breakdown::Region, p.name, p.kpis);
     for (const PartComparison& p : c.provinces) add(s, Breakdown::Province, p.name, p.kpis);
     for (const PartComparison& p : c.months) add(s, Breakdown::Month, p.name, p.kpis);
+    for (const PartComparison& p : c.years) add(s, Breakdown::Year, p.name, p.kpis);
   }
   return rows;
 }
@@ -263,7 +272,8 @@ void write_comparison_contents(hid_t file, const std::vector<ScenarioLabel>& sce
   if (n > 0) check(H5Dwrite(table.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "writing differences");
   set_text(table.get(), "description",
            "alternative - base, paired by replication (common random numbers): one row per alternative, part "
-           "(national; region, province: an area; month: a calendar month, national) and KPI, with the "
+           "(national; region, province: an area; month: a calendar month, national; year: a civil year of a run "
+           "over several, national) and KPI, with the "
            "Student-t interval at the file's confidence");
 }
 
@@ -281,22 +291,52 @@ std::string number(double v, int decimals, bool sign) {
   return buf;
 }
 
-void print_month_table(std::FILE* out, const experiments::Summary& summary) {
-  if (summary.months.empty()) return;
-  std::fprintf(out, "\nmonths (national): mean ± half-width of the %s confidence interval\n",
-               percent(summary.confidence).c_str());
-  std::string header = pad("month", 8);
+namespace {
+
+// The planner's KPIs of some national parts (months, years), one row each.
+void print_planner_rows(std::FILE* out, const std::string& heading, const char* first_column,
+                        const std::vector<const experiments::AreaSummary*>& rows, double confidence) {
+  std::fprintf(out, "\n%s: mean ± half-width of the %s confidence interval\n", heading.c_str(),
+               percent(confidence).c_str());
+  std::string header = pad(first_column, 8);
   for (const Kpi kpi : kPlannerKpis) header += pad(std::string(experiments::info(kpi).name), 22);
   print_row(out, header + "target");
-  for (const experiments::AreaSummary& m : summary.months) {
-    std::string row = pad(m.display_name.empty() ? m.area : m.display_name, 8);
-    for (const Kpi kpi : kPlannerKpis) row += pad(mean_pm(m[kpi], experiments::info(kpi).decimals), 22);
-    print_row(out, row + mean_pm(m[Kpi::Target], 1));
+  for (const experiments::AreaSummary* m : rows) {
+    std::string row = pad(m->display_name.empty() ? m->area : m->display_name, 8);
+    for (const Kpi kpi : kPlannerKpis) row += pad(mean_pm((*m)[kpi], experiments::info(kpi).decimals), 22);
+    print_row(out, row + mean_pm((*m)[Kpi::Target], 1));
+  }
+}
+
+std::vector<const experiments::AreaSummary*> pointers(const std::vector<experiments::AreaSummary>& parts) {
+  std::vector<const experiments::AreaSummary*> out;
+  for (const experiments::AreaSummary& p : parts) out.push_back(&p);
+  return out;
+}
+
+}  // namespace
+
+void print_month_table(std::FILE* out, const experiments::Summary& summary) {
+  if (summary.months.empty()) return;
+  print_planner_rows(out, "months (national)", "month", pointers(summary.months), summary.confidence);
+}
+
+void print_year_tables(std::FILE* out, const experiments::Summary& summary) {
+  if (summary.years.empty()) return;
+  experiments::AreaSummary total = summary.national;  // the whole run
+  total.area = total.display_name = "total";
+  std::vector<const experiments::AreaSummary*> years;
+  for (const experiments::Summary::Year& y : summary.years) years.push_back(&y.national);
+  years.push_back(&total);
+  print_planner_rows(out, "years (national)", "year", years, summary.confidence);
+  for (const experiments::Summary::Year& y : summary.years) {
+    print_planner_rows(out, "months of " + std::to_string(y.span.year) + " (national)", "month", pointers(y.months),
+                       summary.confidence);
   }
 }
 
 void print_where_and_when(std::FILE* out, const std::vector<ScenarioLabel>& scenarios, const Comparison& c) {
-  if (c.provinces.empty() && c.regions.empty() && c.months.empty()) return;
+  if (c.provinces.empty() && c.regions.empty() && c.months.empty() && c.years.empty()) return;
   const std::size_t width = longest_part_name(c);
   for (std::size_t s = 1; s < scenarios.size(); ++s) {
     std::fprintf(out, "\nwhere and when: %s vs %s (largest significant paired differences, %s CI)\n",
@@ -315,7 +355,8 @@ void print_where_and_when(std::FILE* out, const std::vector<ScenarioLabel>& scen
     }
     print_changes(out, "where it helped", helped, width);
     print_changes(out, "where it hurt", hurt, width);
-    print_region_differences(out, c, s, width);
+    print_part_differences(out, "region", c.regions, s, width);
+    print_part_differences(out, "year", c.years, s, width);  // national, per civil year of a run over several
   }
 }
 
@@ -348,6 +389,7 @@ void write_parts_json(JsonWriter& w, const Comparison& c, std::size_t scenario) 
   write_parts(w, "regions", c.regions, scenario);
   write_parts(w, "provinces", c.provinces, scenario);
   write_parts(w, "months", c.months, scenario);
+  write_parts(w, "years", c.years, scenario);
 }
 
 void write_comparison_file(const std::filesystem::path& path, const std::vector<ScenarioLabel>& scenarios,

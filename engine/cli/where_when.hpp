@@ -22,8 +22,13 @@ std::string number(double v, int decimals, bool sign = false);
 // mean ± half-width; every month, zeros where nothing happened.
 void print_month_table(std::FILE* out, const experiments::Summary& summary);
 
+// A run over several civil years: the same KPIs per year and in total, then
+// the month table of each year; nothing for a run within one year.
+void print_year_tables(std::FILE* out, const experiments::Summary& summary);
+
 // Per alternative: the largest significant changes by province and by month,
-// split into where it helped and where it hurt, then the regional differences.
+// split into where it helped and where it hurt, then the regional differences
+// and (a run over several years) the differences per year.
 void print_where_and_when(std::FILE* out, const std::vector<ScenarioLabel>& scenarios,
                           const experiments::Comparison& comparison);
 
@@ -35,7 +40,7 @@ void write_estimate_fields(JsonWriter& w, const experiments::Estimate& e);
 // difference from the base, as one JSON object.
 void write_kpi_comparisons(JsonWriter& w, const std::vector<experiments::KpiComparison>& kpis, std::size_t s);
 
-// "regions", "provinces" and "months" of one scenario of a comparison: per
+// "regions", "provinces", "months" and "years" of one scenario of a comparison: per
 // part, every KPI's mean and (for an alternative) its paired difference.
 void write_parts_json(JsonWriter& w, const experiments::Comparison& comparison, std::size_t scenario);
 

@@ -143,6 +143,9 @@ std::string serialise(const experiments::Replication& r) {
   put(out, static_cast<std::uint64_t>(r.provinces.size()));
   for (const auto& province : r.provinces) put(out, province);
   put(out, r.months);
+  put(out, static_cast<std::uint64_t>(r.years.size()));
+  for (const auto& year : r.years) put(out, year);
+  for (const auto& months : r.year_months) put(out, months);
   put(out, static_cast<std::uint64_t>(r.conservation_problems.size()));
   for (const std::string& p : r.conservation_problems) {
     put(out, static_cast<std::uint64_t>(p.size()));
@@ -164,6 +167,10 @@ experiments::Replication deserialise(const std::string& in, std::size_t& offset)
   r.provinces.resize(static_cast<std::size_t>(take<std::uint64_t>(in, offset)));
   for (auto& province : r.provinces) province = take<experiments::KpiValues>(in, offset);
   r.months = take<decltype(r.months)>(in, offset);
+  r.years.resize(static_cast<std::size_t>(take<std::uint64_t>(in, offset)));
+  for (auto& year : r.years) year = take<experiments::KpiValues>(in, offset);
+  r.year_months.resize(r.years.size());
+  for (auto& months : r.year_months) months = take<std::array<experiments::KpiValues, 12>>(in, offset);
   r.conservation_problems.resize(static_cast<std::size_t>(take<std::uint64_t>(in, offset)));
   for (std::string& p : r.conservation_problems) {
     const auto length = static_cast<std::size_t>(take<std::uint64_t>(in, offset));

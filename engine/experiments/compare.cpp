@@ -168,6 +168,7 @@ Comparison compare(const std::vector<ReplicationSet>& sets, const Objective& obj
   c.regions = compare_parts(sets, Breakdown::Region, confidence);
   c.provinces = compare_parts(sets, Breakdown::Province, confidence);
   c.months = compare_parts(sets, Breakdown::Month, confidence);
+  c.years = compare_parts(sets, Breakdown::Year, confidence);
   return c;
 }
 

@@ -70,6 +70,7 @@ struct Comparison {
   std::vector<PartComparison> regions;
   std::vector<PartComparison> provinces;
   std::vector<PartComparison> months;     // all twelve, January first
+  std::vector<PartComparison> years;      // national, per civil year ("2026") of a run over several; else empty
 };
 
 // Whether a rise in `kpi` is good news for a planner (more collected, a

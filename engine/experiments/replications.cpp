@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -34,6 +35,16 @@ Replication reduce(const blood::RunResult& result, std::size_t r, const Replicat
   for (int area : set.provinces) rep.provinces.push_back(regional_values(blood::compute_kpis(result, area)));
   for (unsigned m = 0; m < 12; ++m) {
     rep.months[m] = month_values(blood::compute_month_kpis(result, -1, m), set.months_covered[m]);
+  }
+  for (std::size_t y = 0; y < set.years.size(); ++y) {
+    const blood::YearSpan& span = set.years[y];
+    const blood::Kpis year = blood::compute_kpis(result, -1, span.first, span.last);
+    rep.years.push_back(national_values(year, year.appeals));
+    std::array<KpiValues, 12>& months = rep.year_months.emplace_back();
+    for (unsigned m = 0; m < 12; ++m) {
+      months[m] = month_values(blood::compute_month_kpis(result, -1, m, span.first, span.last),
+                               set.year_months_covered[y][m]);
+    }
   }
   rep.conservation_problems = blood::check_conservation(result);
   rep.events = result.kernel.events_processed;
@@ -110,6 +121,8 @@ std::vector<double> ReplicationSet::values(Kpi kpi, Breakdown breakdown, std::si
     const KpiValues& values = breakdown == Breakdown::National ? r.national
                               : breakdown == Breakdown::Region ? r.regions.at(slot)
                               : breakdown == Breakdown::Province ? r.provinces.at(slot)
+                              : breakdown == Breakdown::Year ? r.years.at(slot)
+                              : breakdown == Breakdown::YearMonth ? r.year_months.at(slot / 12).at(slot % 12)
                                                                  : r.months.at(slot);
     v.push_back(values[index(kpi)]);
   }
@@ -133,6 +146,18 @@ std::vector<std::string> ReplicationSet::part_names(Breakdown breakdown) const {
       break;
     case Breakdown::Month:
       for (const auto& m : blood::kMonthNames) names.emplace_back(m);
+      break;
+    case Breakdown::Year:
+      for (const blood::YearSpan& y : years) names.push_back(std::to_string(y.year));
+      break;
+    case Breakdown::YearMonth:
+      for (const blood::YearSpan& y : years) {
+        for (unsigned m = 1; m <= 12; ++m) {
+          char label[16];
+          std::snprintf(label, sizeof label, "%04d-%02u", y.year, m);
+          names.emplace_back(label);
+        }
+      }
       break;
   }
   return names;
@@ -164,6 +189,13 @@ ReplicationSet empty_set(std::shared_ptr<const blood::World> world, std::uint64_
   set.regions = summary_regions(*world);
   set.provinces = blood::second_level_areas(*world);
   for (int d = 0; d < world->days; ++d) set.months_covered[blood::month_index(world->first_day + d)] = true;
+  if (const auto years = blood::simulated_years(*world); years.size() > 1) {
+    set.years = years;
+    for (const blood::YearSpan& y : years) {
+      std::array<bool, 12>& covered = set.year_months_covered.emplace_back();
+      for (blood::DayNumber d = y.first; d <= y.last; ++d) covered[blood::month_index(d)] = true;
+    }
+  }
   set.world = std::move(world);
   return set;
 }
@@ -231,6 +263,16 @@ Summary summarize(const ReplicationSet& set, double confidence) {
   };
   s.provinces = parts(Breakdown::Province);
   s.months = parts(Breakdown::Month);
+  const std::vector<AreaSummary> years = parts(Breakdown::Year);
+  std::vector<AreaSummary> year_months = parts(Breakdown::YearMonth);
+  for (std::size_t y = 0; y < years.size(); ++y) {
+    Summary::Year& year = s.years.emplace_back(Summary::Year{set.years[y], years[y], {}});
+    for (unsigned m = 0; m < 12; ++m) {
+      AreaSummary month = std::move(year_months[y * 12 + m]);
+      month.area = month.display_name = std::string(blood::kMonthNames[m]);
+      year.months.push_back(std::move(month));
+    }
+  }
   return s;
 }
 

@@ -58,8 +58,10 @@ struct ReplicationOptions {
 
 // The parts of the country, and of the year, a summary or comparison breaks
 // down into: regions (the top-level areas, when there is more than one),
-// provinces (the areas one level below the top), calendar months.
-enum class Breakdown : std::uint8_t { National, Region, Province, Month };
+// provinces (the areas one level below the top), calendar months; and in a
+// run over several civil years, each year (national) and each month of each
+// year (national; slot = year slot x 12 + month).
+enum class Breakdown : std::uint8_t { National, Region, Province, Month, Year, YearMonth };
 
 // One replication, reduced to what summaries and checks need.
 struct Replication {
@@ -69,6 +71,8 @@ struct Replication {
   std::vector<KpiValues> regions;              // as ReplicationSet::regions
   std::vector<KpiValues> provinces;            // as ReplicationSet::provinces
   std::array<KpiValues, 12> months{};          // national, by calendar month (kpis.hpp: month_values)
+  std::vector<KpiValues> years;                // national, per year of ReplicationSet::years
+  std::vector<std::array<KpiValues, 12>> year_months;  // national, per year and calendar month
   std::vector<std::string> conservation_problems;  // empty: the books balance
   std::uint64_t events = 0;
   std::uint64_t trace_hash = 0;
@@ -81,6 +85,10 @@ struct ReplicationSet {
   std::vector<int> regions;                    // the top-level areas, when there is more than one
   std::vector<int> provinces;                  // the areas one level below the top
   std::array<bool, 12> months_covered{};       // the run has days in the month
+  // The civil years the run covers, when it covers more than one (else empty:
+  // the whole run is the year), and which months of each it has days in.
+  std::vector<blood::YearSpan> years;
+  std::vector<std::array<bool, 12>> year_months_covered;
   std::vector<Replication> replications;       // ascending index (0 .. N-1 unless a part)
   std::vector<blood::RunResult> results;       // as replications, when keep_results
   double wall_seconds = 0;
@@ -92,7 +100,8 @@ struct ReplicationSet {
   // Every replication's value of `kpi` in part `slot` of a breakdown (slot is
   // ignored for National; a month's slot is its index, 0 = January).
   std::vector<double> values(Kpi kpi, Breakdown breakdown, std::size_t slot) const;
-  // The parts of a breakdown: area names, or month names ("Jan" ...).
+  // The parts of a breakdown: area names, month names ("Jan" ...), years
+  // ("2026") or months of a year ("2026-01").
   std::vector<std::string> part_names(Breakdown breakdown) const;
   // The same as people read them: areas' display names (their names when the
   // scenario gives none); month names as part_names.
@@ -129,6 +138,14 @@ struct Summary {
   std::vector<AreaSummary> regions;
   std::vector<AreaSummary> provinces;
   std::vector<AreaSummary> months;    // all twelve, January first; `area` is the month's name
+  // A run over several civil years: per year, the national KPIs ("2026") and
+  // its twelve months ("Jan" ...); empty for a run within one year.
+  struct Year {
+    blood::YearSpan span;
+    AreaSummary national;
+    std::vector<AreaSummary> months;
+  };
+  std::vector<Year> years;
 };
 
 Summary summarize(const ReplicationSet& set, double confidence = kDefaultConfidence);
