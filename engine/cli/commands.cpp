@@ -213,8 +213,8 @@ results::Table plan_table(const std::vector<PlanRow>& rows) {
   results::Table t;
   t.name = "plan";
   t.description =
-      "one row per province, region and the nation and per month of the period simulated (month 'period': the "
-      "whole period): period_target, the sized plan's mean whole-blood collections; current_plan, the scenario's "
+      "one row per province, region and the nation and per month of the period simulated (month 'YYYY-MM'; "
+      "'YYYY': a year's total, when the period spans several years; 'period': the whole period): period_target, the sized plan's mean whole-blood collections; current_plan, the scenario's "
       "own sessions simulated the same way; difference; multiplier on the province's session capacity; "
       "sessions_current and typical_capacity, the scenario's sessions and their mean places; session_change, extra "
       "(+) or fewer (-) sessions of that capacity; red-cell fill and outdate rates (period rows of provinces and "

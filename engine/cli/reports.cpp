@@ -175,24 +175,33 @@ std::string plan_status(bool sized, const experiments::AreaOutcome& o, bool at_f
 
 double unit_clamp(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : v; }
 
-// The months the period covers, in order, as calendar-month indices and
-// labels (YYYY-MM within a year; month names when the period is longer and
-// the same calendar month recurs).
-std::vector<std::pair<std::size_t, std::string>> period_months(const blood::World& world) {
-  std::vector<std::pair<std::size_t, std::string>> months;
-  std::vector<bool> seen(12, false);
-  for (int d = 0; d < world.days; ++d) {
-    const blood::CivilDate c = blood::civil_date(world.first_day + d);
-    if (seen[c.month - 1]) continue;
-    seen[c.month - 1] = true;
-    char label[32];
-    std::snprintf(label, sizeof label, "%04d-%02u", c.year, c.month);
-    months.emplace_back(c.month - 1, label);
+// One column of the plan: a month, a year's total or the whole period.
+struct PlanSlot {
+  std::optional<std::size_t> year;   // index into AreaOutcome::years: a period over several years
+  std::optional<std::size_t> month;  // calendar month; none: the year's (or the period's) total
+  std::string label;                 // YYYY-MM, YYYY (a year's total), or "period"
+};
+
+// The plan's columns in order: within one civil year, its months (YYYY-MM);
+// over several, each year's months and then the year ("2026"), never a
+// calendar month summed across years; then the whole period.
+std::vector<PlanSlot> plan_slots(const blood::World& world) {
+  std::vector<PlanSlot> slots;
+  const std::vector<blood::YearSpan> years = blood::simulated_years(world);
+  for (std::size_t y = 0; y < years.size(); ++y) {
+    std::vector<bool> seen(12, false);
+    for (blood::DayNumber d = years[y].first; d <= years[y].last; ++d) {
+      const blood::CivilDate c = blood::civil_date(d);
+      if (seen[c.month - 1]) continue;
+      seen[c.month - 1] = true;
+      char label[32];
+      std::snprintf(label, sizeof label, "%04d-%02u", c.year, c.month);
+      slots.push_back({years.size() > 1 ? std::optional(y) : std::nullopt, c.month - 1, label});
+    }
+    if (years.size() > 1) slots.push_back({y, std::nullopt, std::to_string(years[y].year)});
   }
-  if (world.days > 366) {
-    for (auto& [m, label] : months) label = std::string(blood::kMonthNames[m]);
-  }
-  return months;
+  slots.push_back({std::nullopt, std::nullopt, "period"});
+  return slots;
 }
 
 double sum(const std::array<double, 12>& by_month, std::optional<std::size_t> month) {
@@ -209,24 +218,40 @@ std::int64_t rounded_sum(const std::array<double, 12>& by_month, std::optional<s
   return total;
 }
 
+// An outcome's figures by month of the slot's year (or by calendar month over
+// the period).
+struct MonthFigures {
+  const std::array<double, 12>& collected;
+  const std::array<double, 12>& sessions;
+  const std::array<double, 12>& places;
+};
+
+MonthFigures figures(const experiments::AreaOutcome& o, const PlanSlot& slot) {
+  if (!slot.year) return {o.collected_by_month, o.sessions_by_month, o.places_by_month};
+  const experiments::AreaOutcome::YearMonths& y = o.years.at(*slot.year);
+  return {y.collected, y.sessions, y.places};
+}
+
 // A province's row for one month (or the period): the targets, the sessions
 // and what the change means in them.
-PlanRow province_row(const experiments::ProvincePlan& p, std::optional<std::size_t> month, const std::string& label) {
+PlanRow province_row(const experiments::ProvincePlan& p, const PlanSlot& slot) {
   PlanRow r;
   r.level = "province";
   r.region = p.region;
   r.area = p.area;
-  r.month = label;
-  r.period_target = rounded_sum(p.outcome.collected_by_month, month);
-  r.current_plan = rounded_sum(p.current.collected_by_month, month);
+  r.month = slot.label;
+  const std::optional<std::size_t> month = slot.month;
+  const MonthFigures planned = figures(p.outcome, slot), now = figures(p.current, slot);
+  r.period_target = rounded_sum(planned.collected, month);
+  r.current_plan = rounded_sum(now.collected, month);
   r.difference = r.period_target - r.current_plan;
   r.multiplier = p.multiplier;
-  r.sessions_current = sum(p.current.sessions_by_month, month);
-  const double places_now = sum(p.current.places_by_month, month);
-  const double places_planned = sum(p.outcome.places_by_month, month);
+  r.sessions_current = sum(now.sessions, month);
+  const double places_now = sum(now.places, month);
+  const double places_planned = sum(planned.places, month);
   r.typical_capacity = r.sessions_current > 0 ? places_now / r.sessions_current : kNoValue;
   r.session_change = r.sessions_current > 0 ? (places_planned - places_now) / r.typical_capacity : 0;
-  const bool period = !month.has_value();
+  const bool period = !month.has_value() && !slot.year.has_value();
   const experiments::AreaOutcome& o = p.outcome;
   r.fill_rate = period ? o.fill_rate.mean : kNoValue;
   r.fill_rate_low = period ? unit_clamp(o.fill_rate.low()) : kNoValue;
@@ -453,19 +478,13 @@ std::string comparison_json(const std::vector<ScenarioLabel>& scenarios, const E
 }
 
 std::vector<PlanRow> plan_rows(const experiments::SizingResult& result, const blood::World& world) {
-  const auto months = period_months(world);
-  std::vector<std::optional<std::size_t>> slots;
+  const std::vector<PlanSlot> slots = plan_slots(world);
   std::vector<std::string> labels;
-  for (const auto& [m, label] : months) {
-    slots.emplace_back(m);
-    labels.push_back(label);
-  }
-  slots.emplace_back(std::nullopt);
-  labels.emplace_back("period");
+  for (const PlanSlot& slot : slots) labels.push_back(slot.label);
 
   std::vector<PlanRow> provinces;
   for (const auto& p : result.provinces) {
-    for (std::size_t k = 0; k < slots.size(); ++k) provinces.push_back(province_row(p, slots[k], labels[k]));
+    for (const PlanSlot& slot : slots) provinces.push_back(province_row(p, slot));
   }
   std::vector<std::string> regions;
   for (const auto& p : result.provinces) {
@@ -526,6 +545,49 @@ std::string plan_csv(const std::vector<PlanRow>& rows) {
   return csv;
 }
 
+namespace {
+
+// The monthly targets: one table for a period within a year (its months, then
+// the period), one per year for a period over several (the year's months,
+// then the year).
+void print_monthly_targets(std::FILE* out, const std::vector<PlanRow>& rows, const std::vector<PlanSlot>& slots) {
+  std::vector<std::vector<const PlanSlot*>> tables(1);
+  for (const PlanSlot& slot : slots) {
+    if (slot.year && slot.month) {
+      tables.back().push_back(&slot);
+    } else if (slot.year) {  // a year's total ends that year's table
+      tables.back().push_back(&slot);
+      tables.emplace_back();
+    } else {
+      tables.back().push_back(&slot);
+    }
+  }
+  if (tables.back().size() == 1 && tables.size() > 1) tables.pop_back();  // the period: in the table above
+  for (const auto& columns : tables) {
+    const bool by_year = columns.back()->year.has_value();
+    std::fprintf(out, "\nmonthly targets (units)%s, provinces, regions and the nation\n",
+                 by_year ? (", " + columns.back()->label).c_str() : "");
+    std::string header = pad("area", 20);
+    for (std::size_t c = 0; c + 1 < columns.size(); ++c) header += pad(columns[c]->label, 10);
+    print_row(out, header + (by_year ? "year" : "period"));
+    for (const PlanRow& total : rows) {
+      if (total.month != "period") continue;  // one line per area, in the table's order
+      std::string row = pad(total.level == "region" ? total.area + " (region)" : total.area, 20);
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        const std::string& label = columns[c]->label;
+        const auto it = std::find_if(rows.begin(), rows.end(), [&](const PlanRow& r) {
+          return r.level == total.level && r.area == total.area && r.month == label;
+        });
+        const std::string cell = it == rows.end() ? "" : grouped(it->period_target);
+        row += c + 1 < columns.size() ? pad(cell, 10) : cell;
+      }
+      print_row(out, row);
+    }
+  }
+}
+
+}  // namespace
+
 void print_plan_text(std::FILE* out, const experiments::SizingResult& result, const blood::World& world) {
   const std::vector<PlanRow> rows = plan_rows(result, world);
   // Rounded first: 2 x 0.95 - 1 is 0.8999... in binary, and "90.0%" reads oddly.
@@ -548,17 +610,7 @@ void print_plan_text(std::FILE* out, const experiments::SizingResult& result, co
                            28) +
                        r.status);
   }
-  std::fprintf(out, "\nmonthly targets (units), provinces, regions and the nation\n");
-  std::string header = pad("area", 20);
-  const auto months = period_months(world);
-  for (const auto& [m, label] : months) header += pad(label, 10);
-  print_row(out, header + "period");
-  for (std::size_t i = 0; i < rows.size();) {
-    std::string row = pad(rows[i].level == "region" ? rows[i].area + " (region)" : rows[i].area, 20);
-    for (; i < rows.size() && rows[i].month != "period"; ++i) row += pad(grouped(rows[i].period_target), 10);
-    print_row(out, row + grouped(rows[i].period_target));
-    ++i;
-  }
+  print_monthly_targets(out, rows, plan_slots(world));
   std::fprintf(out,
                "(current: the scenario's sessions as they are, simulated on the search's seeds; the plan: on fresh "
                "seeds. sessions: the scenario's sessions in the period; change: extra (+) or fewer (-) sessions of "

@@ -64,7 +64,7 @@ struct PlanRow {
   std::string level;                   // province, region or national
   std::string region;                  // the region (the region itself on its rows; empty for the nation)
   std::string area;
-  std::string month;                   // YYYY-MM (jan..dec when the period is longer than a year), or "period"
+  std::string month;                   // YYYY-MM; YYYY: a year's total (a period over several years); or "period"
   std::int64_t period_target = 0;      // the sized plan: mean whole-blood collections
   std::int64_t current_plan = 0;       // the scenario as planned (multiplier 1), simulated the same way
   std::int64_t difference = 0;         // period_target - current_plan
@@ -77,8 +77,9 @@ struct PlanRow {
   std::string status;                  // ok, short, outdates, ...: provinces' and the nation's period rows
 };
 
-// The whole table: every province's months then its period row, then each
-// region's, then the nation's (filter on `level` and `month` before summing).
+// The whole table: every province's months (over several years: each year's
+// months, then that year's row) then its period row, then each region's, then
+// the nation's (filter on `level` and `month` before summing).
 std::vector<PlanRow> plan_rows(const experiments::SizingResult& result, const blood::World& world);
 
 // The rows as CSV (UTF-8 with a byte-order mark so that spreadsheets read the

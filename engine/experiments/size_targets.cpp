@@ -125,7 +125,9 @@ std::vector<blood::SessionSpec> scaled_sessions(const std::vector<blood::Session
 
 // ---------------------------------------------------------------- evaluation
 
-// What one replication gives for the nation (slot 0) and every province.
+// What one replication gives for the nation (slot 0) and every province; a
+// period over several civil years adds the same for each year after them
+// (year y of slot k at (y + 1) x roots + k).
 struct ReplicationKpis {
   std::vector<blood::Kpis> areas;
   bool balanced = true;
@@ -137,6 +139,11 @@ ReplicationKpis replicate_once(const std::shared_ptr<const blood::World>& world,
   ReplicationKpis k;
   k.areas.reserve(roots.size());
   for (const int root : roots) k.areas.push_back(blood::compute_kpis(result, root));
+  if (const auto years = blood::simulated_years(*world); years.size() > 1) {
+    for (const blood::YearSpan& y : years) {
+      for (const int root : roots) k.areas.push_back(blood::compute_kpis(result, root, y.first, y.last));
+    }
+  }
   k.balanced = blood::check_conservation(result).empty();
   return k;
 }
@@ -242,6 +249,21 @@ AreaOutcome summarise_area(const std::vector<ReplicationKpis>& reps, std::size_t
   return a;
 }
 
+// A period over several years: slot's mean collections by month of each year.
+void summarise_years(const std::vector<ReplicationKpis>& reps, std::size_t slot, std::size_t roots,
+                     const std::vector<blood::YearSpan>& years, AreaOutcome& a) {
+  if (years.size() < 2) return;
+  for (std::size_t y = 0; y < years.size(); ++y) {
+    AreaOutcome::YearMonths& year = a.years.emplace_back();
+    year.year = years[y].year;
+    for (const ReplicationKpis& r : reps) {
+      const blood::Kpis& k = r.areas.at((y + 1) * roots + slot);
+      for (std::size_t m = 0; m < 12; ++m) year.collected[m] += static_cast<double>(k.collected_by_month[m]);
+    }
+    for (double& c : year.collected) c /= static_cast<double>(reps.size());
+  }
+}
+
 // The sessions each root holds in the period, and their places, by calendar
 // month: the plan's own units, to express its change in.
 void count_sessions(const blood::World& world, const std::vector<int>& roots, Evaluation& e) {
@@ -261,6 +283,11 @@ void count_sessions(const blood::World& world, const std::vector<int>& roots, Ev
         if (a == nullptr) continue;
         a->sessions_by_month[month] += 1;
         a->places_by_month[month] += places;
+        for (AreaOutcome::YearMonths& y : a->years) {
+          if (y.year != blood::civil_date(s.day).year) continue;
+          y.sessions[month] += 1;
+          y.places[month] += places;
+        }
       }
     }
   }
@@ -712,6 +739,9 @@ Evaluation evaluate_plan(const blood::Scenario& scenario, const std::vector<doub
   e.simulations = reps.size();
   e.national = summarise_area(reps, 0, options);
   for (std::size_t p = 0; p < provinces.size(); ++p) e.provinces.push_back(summarise_area(reps, p + 1, options));
+  const std::vector<blood::YearSpan> years = blood::simulated_years(*world);
+  summarise_years(reps, 0, roots.size(), years, e.national);
+  for (std::size_t p = 0; p < provinces.size(); ++p) summarise_years(reps, p + 1, roots.size(), years, e.provinces[p]);
   count_sessions(*world, roots, e);
   e.balanced = std::all_of(reps.begin(), reps.end(), [](const ReplicationKpis& r) { return r.balanced; });
   return e;

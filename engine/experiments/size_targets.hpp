@@ -85,6 +85,14 @@ struct AreaOutcome {
   std::array<double, 12> collected_by_month{};  // means, by calendar month
   std::array<double, 12> sessions_by_month{};   // sessions held (a session on one day in one leaf)
   std::array<double, 12> places_by_month{};     // their capacity (donors they can register)
+  // A period over several civil years (blood::simulated_years): the same
+  // three by month of each year, so that a plan is never summed across years
+  // by calendar month; empty for a period within one year.
+  struct YearMonths {
+    int year = 0;
+    std::array<double, 12> collected{}, sessions{}, places{};
+  };
+  std::vector<YearMonths> years;
   bool meets_fill = false;
   bool meets_outdate = false;
 };

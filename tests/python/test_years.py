@@ -8,11 +8,15 @@ A two-year Hoàng Mai run (2025-2026), two replications, as text and JSON:
   leaves 2025 exactly as it was (common random numbers, the same sessions) and
   raises 2026's target by half and its collections;
 - compare prints and writes the per-year differences: zero in 2025, the growth
-  in 2026.
+  in 2026;
+- size-targets' plan over the two years has year-qualified months (never a
+  calendar month summed across years) and a row per year that is the sum of
+  its months, in the CSV and the text.
 
 usage: test_years.py GIOTMAU SCENARIOS_DIR WORK_DIR
 """
 
+import csv
 import json
 import pathlib
 import re
@@ -101,4 +105,23 @@ assert "  by year (difference ± half-width; * significant):" in text, text
 row_2026 = re.search(r"^ +2026 +([+-][0-9.]+) ± [0-9.]+ \*", text, re.M)
 assert row_2026 and float(row_2026.group(1)) == d26["mean"], text
 assert re.search(r"^ +2025 +\+0\.0 ± 0\.0 ", text, re.M), text
+
+# size-targets over the two years: the plan per year, by month of each year.
+plan_csv = WORK / "plan.csv"
+text = giotmau("size-targets", GROWING, "-n", 2, "--max-evaluations", 3, "-o", plan_csv, "--force")
+with open(plan_csv, encoding="utf-8-sig", newline="") as f:
+    plan = list(csv.DictReader(f))
+months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
+for level, area in {(r["level"], r["area"]) for r in plan}:
+    rows = {r["month"]: int(r["period_target"]) for r in plan if r["level"] == level and r["area"] == area}
+    assert sorted(rows) == sorted(months + ["2025", "2026", "period"]), sorted(rows)
+    for y in (2025, 2026):
+        assert rows[str(y)] == sum(rows[m] for m in months if m.startswith(f"{y}-")), (area, y)
+    # The period's row rounds each calendar month's mean over both years: within a unit a month of the years' sum.
+    assert abs(rows["period"] - rows["2025"] - rows["2026"]) <= 12, (area, rows)
+national = {r["month"]: int(r["period_target"]) for r in plan if r["level"] == "national"}
+assert national["2026"] > national["2025"], national  # the grown plan collects more in 2026
+assert "monthly targets (units), 2025, provinces" in text and "monthly targets (units), 2026, provinces" in text, text
+assert re.search(r"^national +" + r" +".join(f"{national[m]:,}" for m in months[12:]) + f" +{national['2026']:,}$",
+                 text, re.M), text
 print("ok")
