@@ -37,7 +37,7 @@ void print_years(std::FILE* out, const blood::RunResult& result, const std::vect
     print_kpi_row(out, std::to_string(y.year), per_year.back());
   }
   print_kpi_row(out, "total", blood::compute_kpis(result));
-  std::fprintf(out, "(national; age at issue is tracked over the whole run only)\n");
+  std::fprintf(out, "(national)\n");
   std::fprintf(out, "\nmonth         collected     target\n");
   for (std::size_t i = 0; i < years.size(); ++i) print_months(out, std::to_string(years[i].year) + " ", per_year[i]);
 }
