@@ -2,7 +2,9 @@
 // thread count or the number of replications around it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
+#include <string>
 #include <set>
 #include <vector>
 
@@ -100,6 +102,41 @@ TEST(Replications, RejectsZeroReplicationsOrThreads) {
   const auto world = small_world(10);
   EXPECT_THROW(replicate(world, 0, 1), std::invalid_argument);
   EXPECT_THROW(replicate(world, 2, 0), std::invalid_argument);
+}
+
+// A run over two civil years (2025-01-01 .. 2026-05-15): each replication's
+// years add up to the run, each year's months to the year; the months of
+// 2026 the run does not reach count nothing and have no rates.
+TEST(Replications, ARunOverSeveralYearsIsSummarisedPerYear) {
+  const auto world = small_world(500);
+  const ReplicationSet set = replicate(world, 2, 2);
+  ASSERT_EQ(set.years.size(), 2u);
+  EXPECT_EQ(set.part_names(Breakdown::Year), (std::vector<std::string>{"2025", "2026"}));
+  EXPECT_EQ(set.part_names(Breakdown::YearMonth).at(13), "2026-02");
+  for (const Replication& r : set.replications) {
+    ASSERT_EQ(r.years.size(), 2u);
+    for (const Kpi kpi : {Kpi::Collected, Kpi::Outdated, Kpi::ShortageUnits, Kpi::ShortageDays, Kpi::Target}) {
+      EXPECT_EQ(r.years[0][index(kpi)] + r.years[1][index(kpi)], r.national[index(kpi)]) << info(kpi).name;
+      for (std::size_t y = 0; y < 2; ++y) {
+        double months = 0;
+        for (const KpiValues& m : r.year_months[y]) months += m[index(kpi)];
+        EXPECT_EQ(months, r.years[y][index(kpi)]) << info(kpi).name << " " << y;
+      }
+    }
+    EXPECT_GT(r.years[1][index(Kpi::Collected)], 0);
+    EXPECT_EQ(r.year_months[1][5][index(Kpi::Collected)], 0);  // June 2026: after the run
+    EXPECT_TRUE(std::isnan(r.year_months[1][5][index(Kpi::FillRate)]));
+    EXPECT_FALSE(std::isnan(r.year_months[1][4][index(Kpi::FillRate)]));  // May 2026: in it
+  }
+  const Summary s = summarize(set);
+  ASSERT_EQ(s.years.size(), 2u);
+  EXPECT_EQ(s.years[1].span.year, 2026);
+  EXPECT_EQ(blood::iso_date(s.years[1].span.last), "2026-05-15");
+  ASSERT_EQ(s.years[1].months.size(), 12u);
+  EXPECT_EQ(s.years[1].months[0].area, "Jan");
+  EXPECT_DOUBLE_EQ(s.years[0].national[Kpi::Collected].mean + s.years[1].national[Kpi::Collected].mean,
+                   s.national[Kpi::Collected].mean);
+  EXPECT_TRUE(summarize(replicate(small_world(90), 2, 2)).years.empty());  // within one year: no year rows
 }
 
 }  // namespace
