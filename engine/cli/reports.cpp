@@ -553,14 +553,8 @@ namespace {
 void print_monthly_targets(std::FILE* out, const std::vector<PlanRow>& rows, const std::vector<PlanSlot>& slots) {
   std::vector<std::vector<const PlanSlot*>> tables(1);
   for (const PlanSlot& slot : slots) {
-    if (slot.year && slot.month) {
-      tables.back().push_back(&slot);
-    } else if (slot.year) {  // a year's total ends that year's table
-      tables.back().push_back(&slot);
-      tables.emplace_back();
-    } else {
-      tables.back().push_back(&slot);
-    }
+    tables.back().push_back(&slot);
+    if (slot.year && !slot.month) tables.emplace_back();  // a year's total ends that year's table
   }
   if (tables.back().size() == 1 && tables.size() > 1) tables.pop_back();  // the period: in the table above
   for (const auto& columns : tables) {
