@@ -23,6 +23,8 @@ import re
 import subprocess
 import sys
 
+import h5py
+
 GIOTMAU, SCENARIOS, WORK = sys.argv[1], pathlib.Path(sys.argv[2]).resolve(), pathlib.Path(sys.argv[3]).resolve()
 WORK.mkdir(parents=True, exist_ok=True)
 BASE = WORK / "two-years.toml"
@@ -100,7 +102,12 @@ assert d26["mean"] == mean(g26, "collected") - mean(b26, "collected"), d26
 assert d26["significant"] is True, d26
 assert abs(years[2026]["target"]["difference_from_base"]["mean"] - 0.5 * mean(b26, "target")) < 0.01 * mean(b26, "target")
 
-text = giotmau("compare", BASE, GROWING, "-n", 2)
+text = giotmau("compare", BASE, GROWING, "-n", 2, "-o", WORK / "cmp.h5", "--force")
+with h5py.File(WORK / "cmp-comparison.h5", "r") as f:
+    rows = f["differences"][:]
+year_rows = {(r["part"].decode(), r["kpi"].decode()): r for r in rows if r["breakdown"].decode() == "year"}
+assert year_rows[("2026", "collected")]["difference"] == d26["mean"], year_rows[("2026", "collected")]
+assert year_rows[("2025", "collected")]["difference"] == 0
 assert "  by year (difference ± half-width; * significant):" in text, text
 row_2026 = re.search(r"^ +2026 +([+-][0-9.]+) ± [0-9.]+ \*", text, re.M)
 assert row_2026 and float(row_2026.group(1)) == d26["mean"], text
