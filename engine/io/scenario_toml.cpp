@@ -19,6 +19,7 @@
 #include "blood/memory.hpp"
 #include "io/apply_overrides.hpp"
 #include "io/names.hpp"
+#include "io/prorate.hpp"
 #include "io/sha256.hpp"
 #include "io/yearly_dates.hpp"
 #include "blood/lunar_calendar.hpp"
@@ -2116,6 +2117,11 @@ class Merger {
   Issues& issues_;
 };
 
+// Values made by prorating stand for the change that caused them in messages.
+SamePlace same_place(Issues& issues) {
+  return [&issues](const toml::node& made, const toml::node& cause) { issues.same_place(made, issues.source_of(cause)); };
+}
+
 // Loads a file and the chain of files it extends, merged base first.
 class Loader {
  public:
@@ -2183,7 +2189,11 @@ class Loader {
       chain_.pop_back();
       if (!merged) return std::nullopt;
     }
+    // Targets of drives and campaigns this layer shortens or lengthens are prorated (io/prorate.hpp).
+    const toml::table before = prorating_snapshot(*merged);
+    const auto given = targets_given(document);
     Merger(issues_).merge_table(*merged, document, Scope::Root, "", 0);
+    prorate_targets(before, *merged, given, same_place(issues_));
     return merged;
   }
 
@@ -2243,8 +2253,10 @@ LoadedScenario load_scenario(const fs::path& file, const LoadOptions& options) {
   Loader loader(issues);
   auto merged = loader.from_file(file, nullptr);
   if (merged && !options.overrides.empty()) {
+    const toml::table before = prorating_snapshot(*merged);
     std::vector<ScenarioIssue> bad = apply_overrides(*merged, options.overrides);
     if (!bad.empty()) throw ScenarioError(std::move(bad));
+    prorate_targets(before, *merged, targets_given(options.overrides, before), same_place(issues));
   }
   return finish(std::move(merged), std::move(loader.files), issues, options);
 }
