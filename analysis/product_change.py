@@ -7,8 +7,8 @@ in a dengue season, for example):
 
     /usr/bin/python3 analysis/product_change.py cmp-BASE.h5 cmp-ALT.h5 --product platelets
 
-Needs Debian's python3-h5py, python3-pandas, python3-xarray, python3-h5netcdf
-and python3-scipy is not needed (t quantiles are tabulated below).
+Needs Debian's python3-h5py, python3-pandas, python3-xarray and
+python3-h5netcdf (run with /usr/bin/python3); t quantiles are tabulated below.
 """
 from __future__ import annotations
 
