@@ -12,6 +12,7 @@
 
 #include "blood/calendar.hpp"
 #include "io/scenario_toml.hpp"
+#include "support/temp_dir.hpp"
 
 namespace giotmau::io {
 namespace {
@@ -81,33 +82,11 @@ session = [
 ]
 )";
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    do {
-      path_ = fs::temp_directory_path() / ("giotmau_season_test_" + std::to_string(random()) + std::to_string(random()));
-    } while (!fs::create_directory(path_));
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path write(const std::string& name, std::string_view text) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 class DemandSeasonKeys : public ::testing::Test {
  protected:
-  void SetUp() override { dir_.write("base.toml", kBase); }
+  void SetUp() override { dir_.write("base.toml", std::string(kBase)); }
 
   blood::Scenario load(std::string_view overlay, std::vector<ScenarioOverride> overrides = {}) {
     LoadOptions options;
