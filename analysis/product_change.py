@@ -82,7 +82,9 @@ def main() -> int:
         under = gr.subtree(areas, province)
         pick = lambda a: a.sel(area=under).sum(("date", "area")).values  # noqa: E731
         b_req, b_short, a_req, a_short = pick(base_req), pick(base_short), pick(alt_req), pick(alt_short)
-        rows.append(((a_short - b_short).mean(), row(labels.get(province) or province, b_req, b_short, a_req, a_short)))
+        label = labels.get(province)
+        label = label if isinstance(label, str) and label else province
+        rows.append(((a_short - b_short).mean(), row(label, b_req, b_short, a_req, a_short)))
     for _, text in sorted(rows, key=lambda r: -r[0])[: args.top]:
         print(text)
 
