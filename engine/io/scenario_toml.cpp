@@ -1045,7 +1045,8 @@ Field<blood::DemandSurgeSpec> surge_products() {
           [](const toml::node& n, const std::string& path, blood::DemandSurgeSpec& out, Issues& issues) {
             const auto* array = n.as_array();
             const std::string expected = "expected an array of products (" + one_of(blood::kProductNames) + ")";
-            if (!array || array->empty()) return issues.at(&n, path, expected + ", got " + type_name(n));
+            if (!array) return issues.at(&n, path, expected + ", got " + type_name(n));
+            if (array->empty()) return issues.at(&n, path, expected + ", got an empty array (leave the key out for every product)");
             std::array<bool, blood::kProductCount> chosen{};
             for (std::size_t i = 0; i < array->size(); ++i) {
               const auto* name = get_string(*array->get(i), indexed(path, i), issues);
