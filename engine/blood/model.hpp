@@ -82,6 +82,7 @@ struct Site {
   // Centres: red cells used per day by the patients whose supply depends on
   // its collections: its hospitals, and for a hub also the centres it supplies.
   double red_cells_served_per_day = 0;
+  std::vector<int> demand_surges;  // hospitals: the scenario's demand surges over its area
 };
 
 // A leaf area with a donor pool.
@@ -305,6 +306,7 @@ class BloodModel {
   void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;
   void demand(State& state, kernel::LpId lp, DayNumber day) const;
   void serve_hospital(State& state, const Site& site, DayNumber day) const;
+  std::array<double, kProductCount> demand_factors(const Site& site, DayNumber day) const;
   void review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) const;
   StockCounts order_quantities(const State& state, const Site& site, DayNumber next_demand) const;
   void evening(Ctx& ctx, State& state, DayNumber day) const;

@@ -4,6 +4,7 @@
 // Units are in the field names: *_days, *_minutes, *_ml, *_per_day, shares in 0..1.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,22 @@ struct ProductDemandSpec {
   double fixed_per_day = 0;         // added to the population-driven rate (textbook cases)
   DemandDistribution distribution = DemandDistribution::Poisson;
   double dispersion = 0;            // negative binomial k, or gamma shape; <= 0 = Poisson
+  // Seasonality of this product alone; unset: DemandSpec's shared values.
+  std::optional<std::array<double, 12>> month_factors;
+  std::optional<double> tet_surge_factor;
+  std::optional<int> tet_surge_days_before;
+  std::optional<int> tet_surge_days_after;
+};
+
+// Extra demand in a window: a surge of some products in some areas (a
+// dengue outbreak doubles platelet requests; a festival raises red cells).
+// Factors of overlapping surges multiply.
+struct DemandSurgeSpec {
+  std::string name;                 // for messages and overlays; may be empty
+  DayNumber start = 0, end = 0;     // inclusive
+  std::vector<std::string> areas;   // empty: everywhere; any area: the hospitals in and below it
+  std::array<bool, kProductCount> products{true, true, true};
+  double factor = 1;
 };
 
 struct DemandSpec {
@@ -218,6 +235,7 @@ struct DemandSpec {
   std::array<double, kGroupCount> group_shares{};  // of patients; defaults to the donor shares
   double emergency_share = 0.3;     // requests lost if not met the same day
   int max_wait_days = 3;            // elective requests wait this long, then are lost
+  std::vector<DemandSurgeSpec> surges;
 };
 
 // Rebalancing across regions: a national coordinator gathers every centre's

@@ -239,6 +239,9 @@ class WorldBuilder {
         for (std::size_t g = 0; g < kGroupCount; ++g)
           s.usage_per_day[p * kGroupCount + g] = s.demand_per_day[p] * d.group_shares[g];
       }
+      for (std::size_t i = 0; i < d.surges.size(); ++i) {
+        if (area_covered(d.surges[i].areas, s.area)) s.demand_surges.push_back(static_cast<int>(i));
+      }
     }
     for (Site& h : w_->sites) {
       if (h.kind != SiteKind::Hospital || h.supplier < 0) continue;
@@ -256,6 +259,18 @@ class WorldBuilder {
       for (std::size_t g = 0; g < kGroupCount; ++g) own += c.usage_per_day[stock_index(Product::RedCells, group_at(g))];
       w_->sites[static_cast<std::size_t>(c.supplier)].red_cells_served_per_day += own;
     }
+  }
+
+  // Whether `area` is one of `areas` or below one of them (empty: everywhere).
+  bool area_covered(const std::vector<std::string>& areas, int area) const {
+    if (areas.empty()) return true;
+    for (const std::string& name : areas) {
+      const int root = lookup(area_ids_, name, "area");
+      for (int a = area; a >= 0; a = w_->area_parent[static_cast<std::size_t>(a)]) {
+        if (a == root) return true;
+      }
+    }
+    return false;
   }
 
   std::vector<bool> leaves_under(const std::vector<std::string>& areas) const {

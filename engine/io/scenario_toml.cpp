@@ -19,6 +19,7 @@
 #include "blood/memory.hpp"
 #include "io/apply_overrides.hpp"
 #include "io/names.hpp"
+#include "io/prorate.hpp"
 #include "io/sha256.hpp"
 #include "io/yearly_dates.hpp"
 #include "blood/lunar_calendar.hpp"
@@ -203,6 +204,7 @@ struct Range {
 constexpr Range kShare{0, 1};
 constexpr Range kDays{0, kMaxDays};
 constexpr Range kFactor{0, kMaxFactor};
+constexpr Range kPositiveFactor{0, kMaxFactor, true};
 
 bool in_range(double x, const Range& r, std::string_view kind, const toml::node& node, const std::string& path,
               Issues& issues) {
@@ -385,25 +387,58 @@ Field<T> date(std::string_view key, DayNumber T::*member, Need need = Need::Opti
 }
 
 // An array of exactly N numbers; `hint` says what the elements stand for.
+template <std::size_t N>
+std::optional<std::array<double, N>> get_numbers(const toml::node& n, const std::string& path, Range r,
+                                                 std::string_view hint, bool sum_to_one, Issues& issues) {
+  const auto* array = n.as_array();
+  const std::string expected = "expected an array of " + std::to_string(N) + " numbers (" + std::string(hint) + ")";
+  if (!array) {
+    issues.at(&n, path, expected + ", got " + type_name(n));
+    return std::nullopt;
+  }
+  if (array->size() != N) {
+    issues.at(&n, path, expected + ", got " + std::to_string(array->size()) + " elements");
+    return std::nullopt;
+  }
+  std::array<double, N> values{};
+  bool ok = true;
+  for (std::size_t i = 0; i < N; ++i) {
+    const auto x = get_number(*array->get(i), indexed(path, i), r, issues);
+    ok = ok && x.has_value();
+    values[i] = x.value_or(0);
+  }
+  if (!ok || (sum_to_one && !sums_to_one(values, n, path, issues))) return std::nullopt;
+  return values;
+}
+
 template <class T, std::size_t N>
 Field<T> numbers(std::string_view key, std::array<double, N> T::*member, Range r, std::string_view hint,
                  bool sum_to_one = false) {
   return {key, "an array", [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
-            const auto* array = n.as_array();
-            const std::string expected =
-                "expected an array of " + std::to_string(N) + " numbers (" + std::string(hint) + ")";
-            if (!array) return issues.at(&n, path, expected + ", got " + type_name(n));
-            if (array->size() != N) {
-              return issues.at(&n, path, expected + ", got " + std::to_string(array->size()) + " elements");
-            }
-            std::array<double, N> values{};
-            bool ok = true;
-            for (std::size_t i = 0; i < N; ++i) {
-              const auto x = get_number(*array->get(i), indexed(path, i), r, issues);
-              ok = ok && x.has_value();
-              values[i] = x.value_or(0);
-            }
-            if (ok && (!sum_to_one || sums_to_one(values, n, path, issues))) out.*member = values;
+            if (const auto values = get_numbers<N>(n, path, r, hint, sum_to_one, issues)) out.*member = *values;
+          }};
+}
+
+// Keys whose absence means "the shared value" (std::optional members).
+template <class T, std::size_t N>
+Field<T> numbers(std::string_view key, std::optional<std::array<double, N>> T::*member, Range r,
+                 std::string_view hint) {
+  return {key, "an array", [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            if (const auto values = get_numbers<N>(n, path, r, hint, false, issues)) out.*member = *values;
+          }};
+}
+
+template <class T>
+Field<T> number(std::string_view key, std::optional<double> T::*member, Range r) {
+  return {key, "a number", [member, r](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            if (const auto x = get_number(n, path, r, issues)) out.*member = *x;
+          }};
+}
+
+template <class T>
+Field<T> integer(std::string_view key, std::optional<int> T::*member, Range r) {
+  return {key, "an integer", [member, r](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            if (const auto x = get_integer(n, path, r, issues)) out.*member = static_cast<int>(*x);
           }};
 }
 
@@ -996,7 +1031,53 @@ const Schema<ProductDemandSpec>& product_demand_schema() {
                     {"gamma", D::Gamma},
                     {"deterministic", D::Deterministic}}),
       number("dispersion", &P::dispersion, {0, 1e6}),
+      numbers("month_factors", &P::month_factors, kPositiveFactor, "one per month, Jan..Dec"),
+      number("tet_surge_factor", &P::tet_surge_factor, kPositiveFactor),
+      integer("tet_surge_days_before", &P::tet_surge_days_before, kDays),
+      integer("tet_surge_days_after", &P::tet_surge_days_after, kDays),
   };
+  return schema;
+}
+
+// The products a surge raises: an array of product names.
+Field<blood::DemandSurgeSpec> surge_products() {
+  return {"products", "an array of product names",
+          [](const toml::node& n, const std::string& path, blood::DemandSurgeSpec& out, Issues& issues) {
+            const auto* array = n.as_array();
+            const std::string expected = "expected an array of products (" + one_of(blood::kProductNames) + ")";
+            if (!array) return issues.at(&n, path, expected + ", got " + type_name(n));
+            if (array->empty()) return issues.at(&n, path, expected + ", got an empty array (leave the key out for every product)");
+            std::array<bool, blood::kProductCount> chosen{};
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              const auto* name = get_string(*array->get(i), indexed(path, i), issues);
+              if (!name) continue;
+              const auto* it = std::find(blood::kProductNames.begin(), blood::kProductNames.end(), *name);
+              if (it == blood::kProductNames.end()) {
+                issues.at(array->get(i), indexed(path, i),
+                          "unknown product " + quote_name(*name) + "; expected " + one_of(blood::kProductNames));
+                continue;
+              }
+              chosen[static_cast<std::size_t>(it - blood::kProductNames.begin())] = true;
+            }
+            out.products = chosen;
+          }};
+}
+
+// [[demand.surge]]: extra demand of some products in some areas over a window.
+const Schema<blood::DemandSurgeSpec>& surge_schema() {
+  using S = blood::DemandSurgeSpec;
+  static const Schema<S> schema = [] {
+    Schema<S> fields = {
+        text("name", &S::name),
+        date("start", &S::start, Need::Required),
+        date("end", &S::end, Need::Required),
+        names("areas", &S::areas),
+        surge_products(),
+        number("factor", &S::factor, kPositiveFactor),
+    };
+    fields.back().need = Need::Required;
+    return fields;
+  }();
   return schema;
 }
 
@@ -1018,6 +1099,7 @@ const Schema<DemandSpec>& demand_schema() {
       group_shares("group_shares", &D::group_shares),
       share("emergency_share", &D::emergency_share),
       integer("max_wait_days", &D::max_wait_days, kDays),
+      elsewhere<D>("surge", "an array of tables"),
       product_demand(blood::Product::RedCells),
       product_demand(blood::Product::Platelets),
       product_demand(blood::Product::Plasma),
@@ -1094,6 +1176,7 @@ class ScenarioReader {
     scenario_.turnout.group_shares = kVietnamGroupShares;
     read_table(root_, "", root_schema(), scenario_, issues_);
     read_campaign_sessions();
+    read_surges();
     default_demand_groups();
     index_names();
     check_period();
@@ -1104,6 +1187,7 @@ class ScenarioReader {
     check_routes();
     check_campaigns();
     for (auto& s : sessions_) check_session(s, period_, nullptr);
+    check_surges();
     check_turnout();
     check_has_areas();
     check_rebalancing();
@@ -1150,6 +1234,11 @@ class ScenarioReader {
         campaign_sessions_[i] = read_entries(*s, campaigns_[i].path + ".session", session_schema(), issues_);
       }
     }
+  }
+
+  void read_surges() {
+    const toml::node* surges = root_.at_path("demand.surge").node();
+    if (surges && root_.get("demand")->is_table()) surges_ = read_entries(*surges, "demand.surge", surge_schema(), issues_);
   }
 
   // Patients have the donors' blood groups unless the scenario says otherwise.
@@ -1586,8 +1675,21 @@ class ScenarioReader {
     }
   }
 
-  void check_campaign_areas(const Located<CampaignSpec>& c) {
-    const auto* areas = c.table->get_as<toml::array>("areas");
+  // A surge's window lies in the simulated period; its areas exist.
+  void check_surges() {
+    for (const auto& s : surges_) {
+      check_campaign_areas(s);
+      const auto first = dated(s, "start", period_), last = dated(s, "end", period_);
+      if (first && last && *last < *first) {
+        issues_.at(s.node("end"), s.path + ".end",
+                   "expected end >= start (" + blood::iso_date(*first) + "), got " + blood::iso_date(*last));
+      }
+    }
+  }
+
+  template <class S>
+  void check_campaign_areas(const Located<S>& c) {
+    const auto* areas = c.table->template get_as<toml::array>("areas");
     for (std::size_t k = 0; areas && k < areas->size(); ++k) {
       const auto* name = areas->get(k)->as_string();
       if (name && !area_index_.contains(name->get())) {
@@ -1693,6 +1795,7 @@ class ScenarioReader {
     scenario_.sessions = specs(sessions_);
     for (std::size_t i = 0; i < campaigns_.size(); ++i) campaigns_[i].spec.sessions = specs(campaign_sessions_[i]);
     scenario_.campaigns = specs(campaigns_);
+    scenario_.demand.surges = specs(surges_);
     return std::move(scenario_);
   }
 
@@ -1710,6 +1813,7 @@ class ScenarioReader {
   std::vector<Located<SessionSpec>> sessions_;
   std::vector<Located<CampaignSpec>> campaigns_;
   std::vector<std::vector<Located<SessionSpec>>> campaign_sessions_;  // parallel to campaigns_
+  std::vector<Located<blood::DemandSurgeSpec>> surges_;
   std::unordered_map<std::string, std::size_t> area_index_, centre_index_, hospital_index_;
   std::vector<bool> in_cycle_;
   static constexpr std::size_t kUnnumbered = std::numeric_limits<std::size_t>::max();
@@ -1899,11 +2003,12 @@ std::optional<std::string> read_file(const fs::path& path, std::string& problem)
 // -- merging ------------------------------------------------------------------
 
 // Where arrays of tables are merged by `name` rather than replaced.
-enum class Scope { Root, Campaign, Plain };
+enum class Scope { Root, Campaign, Demand, Plain };
 
 bool named_array(Scope scope, std::string_view key) {
   if (scope == Scope::Root)
     return key == "area" || key == "centre" || key == "hospital" || key == "session" || key == "campaign";
+  if (scope == Scope::Demand) return key == "surge";
   return scope == Scope::Campaign && key == "session";
 }
 
@@ -1923,7 +2028,8 @@ class Merger {
         const Scope inner = scope == Scope::Root && key.str() == "campaign" ? Scope::Campaign : Scope::Plain;
         merge_named(*existing->as_array(), *value.as_array(), inner, key_path);
       } else if (existing && existing->is_table() && value.is_table() && depth < kMaxMergeDepth) {
-        merge_table(*existing->as_table(), *value.as_table(), Scope::Plain, key_path, depth + 1);
+        const Scope inner = scope == Scope::Root && key.str() == "demand" ? Scope::Demand : Scope::Plain;
+        merge_table(*existing->as_table(), *value.as_table(), inner, key_path, depth + 1);
       } else {
         base.erase(key.str());  // so that the key, too, comes from the overlay
         base.insert(key, std::move(value));
@@ -2012,6 +2118,11 @@ class Merger {
   Issues& issues_;
 };
 
+// Values made by prorating stand for the change that caused them in messages.
+SamePlace same_place(Issues& issues) {
+  return [&issues](const toml::node& made, const toml::node& cause) { issues.same_place(made, issues.source_of(cause)); };
+}
+
 // Loads a file and the chain of files it extends, merged base first.
 class Loader {
  public:
@@ -2079,7 +2190,11 @@ class Loader {
       chain_.pop_back();
       if (!merged) return std::nullopt;
     }
+    // Targets of drives and campaigns this layer shortens or lengthens are prorated (io/prorate.hpp).
+    const toml::table before = prorating_snapshot(*merged);
+    const auto given = targets_given(document);
     Merger(issues_).merge_table(*merged, document, Scope::Root, "", 0);
+    prorate_targets(before, *merged, given, same_place(issues_));
     return merged;
   }
 
@@ -2139,8 +2254,10 @@ LoadedScenario load_scenario(const fs::path& file, const LoadOptions& options) {
   Loader loader(issues);
   auto merged = loader.from_file(file, nullptr);
   if (merged && !options.overrides.empty()) {
+    const toml::table before = prorating_snapshot(*merged);
     std::vector<ScenarioIssue> bad = apply_overrides(*merged, options.overrides);
     if (!bad.empty()) throw ScenarioError(std::move(bad));
+    prorate_targets(before, *merged, targets_given(options.overrides, before), same_place(issues));
   }
   return finish(std::move(merged), std::move(loader.files), issues, options);
 }

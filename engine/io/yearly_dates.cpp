@@ -134,7 +134,10 @@ class CalendarPass {
     if (!read_period(year)) return std::nullopt;
     if (!compute_tets()) return std::nullopt;
     if (auto* sessions = root_.get_as<toml::array>("session")) expand(*sessions, "session", period_, nullptr);
-    if (auto* campaigns = root_.get_as<toml::array>("campaign")) expand_campaigns(*campaigns);
+    if (auto* campaigns = root_.get_as<toml::array>("campaign")) expand_campaigns(*campaigns, "campaign");
+    if (auto* demand = root_.get_as<toml::table>("demand")) {
+      if (auto* surges = demand->get_as<toml::array>("surge")) expand_campaigns(*surges, "demand.surge");
+    }
     CalendarYears out;
     out.first_year = tet_first_year_;
     out.tet_by_year = tets_;
@@ -381,12 +384,13 @@ class CalendarPass {
     entries = std::move(out);
   }
 
-  void expand_campaigns(toml::array& campaigns) {
+  // Campaigns, and other entries with a start..end window (demand surges).
+  void expand_campaigns(toml::array& campaigns, std::string_view what) {
     toml::array out;
     for (std::size_t i = 0; i < campaigns.size(); ++i) {
       toml::node& node = *campaigns.get(i);
       toml::table* campaign = node.as_table();
-      const std::string path = "campaign[" + std::to_string(i) + "]";
+      const std::string path = std::string(what) + "[" + std::to_string(i) + "]";
       if (!campaign) {
         out.push_back(std::move(node));
         continue;
