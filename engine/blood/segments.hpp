@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace giotmau::blood {
@@ -48,6 +49,23 @@ struct DonorSegments {
 // The names scenario files use, in this order.
 inline constexpr std::array<std::string_view, 5> kSegmentNames = {"students", "workers", "first-time", "repeat",
                                                                   "regular"};
+
+// The names of `segments` as a scenario would write them, comma-separated
+// ("students", "workers,first-time"); "everyone" when no axis is narrowed.
+inline std::string segments_label(const DonorSegments& segments) {
+  if (segments.everyone()) return "everyone";
+  std::string label;
+  const auto add = [&label](std::string_view name) { label += (label.empty() ? "" : ",") + std::string(name); };
+  if (segments.occupations != DonorSegments::kAllOccupations) {
+    add(kSegmentNames[segments.contains_occupation(true) ? 0 : 1]);
+  }
+  if (segments.kinds != DonorSegments::kAllKinds) {
+    for (std::size_t k = 0; k < kDonorKindCount; ++k) {
+      if (segments.contains_kind(static_cast<DonorKind>(k))) add(kSegmentNames[2 + k]);
+    }
+  }
+  return label;
+}
 
 // Builds the segments from names (each one of kSegmentNames); returns false
 // and leaves `segments` as it was when a name is unknown (`bad`: its index).

@@ -46,6 +46,10 @@ TEST(Segments, WithinAnAxisTheyAddUpAcrossTheAxesTheyNarrow) {
   EXPECT_FALSE(segments_from_names(typo, unchanged, bad));
   EXPECT_EQ(bad, 1u);
   EXPECT_TRUE(unchanged.everyone());
+  EXPECT_EQ(segments_label(students), "students");
+  EXPECT_EQ(segments_label(new_workers), "workers,first-time");
+  EXPECT_EQ(segments_label(loyal), "repeat,regular");
+  EXPECT_EQ(segments_label(DonorSegments{}), "everyone");
 }
 
 // A university drive: every invitation goes to a student, every walk-in is a
