@@ -982,11 +982,11 @@ def student_campaign_before_summer(provinces: list[Province]) -> str:
     chosen = [p for p in provinces if p.slug in UNIVERSITY_PROVINCES]
     L = overlay_header("Strategy: a student campaign in the weeks before the summer.", [
         f"Changes: a campaign from {start.isoformat()} to {end.isoformat()} (the last four weeks of term) in",
-        f"the {len(chosen)} provinces with the most universities ({', '.join(p.slug for p in chosen)}),",
+        f"the {len(chosen)} provinces with the most universities (assumed):",
+        f"{', '.join(p.slug for p in chosen)};",
         "aimed at students (segments, see docs/scenario-format.md): its turnout and recruitment",
-        "factors reach students only, and its drives on campus "
-        f"({', '.join(wd)}) invite and recruit students only,",
-        f"sized at {extra_share:.0%} of each province's annual plan (assumed).",
+        f"factors reach students only, and its drives on campus ({', '.join(wd)}) invite and",
+        f"recruit students only, sized at {extra_share:.0%} of each province's annual plan (assumed).",
         "Why: students give a large share of units and leave the cities in June–August",
         "(domain.md: the summer shortage); red cells keep 42 days, so units given by students in",
         "May are still on the shelves in June, when the campuses empty.",
