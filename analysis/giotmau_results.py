@@ -81,7 +81,9 @@ def subtree_total(array: xr.DataArray, areas: pd.DataFrame, root: str) -> xr.Dat
 
 def load_kpi(path) -> pd.DataFrame:
     """One row per replication: fill_rate, shortage_units, shortage_days,
-    outdate_rate, mean_age_at_issue_days, days_of_supply, collected, target, appeals, cost_per_day."""
+    outdate_rate, mean_age_at_issue_days, days_of_supply, collected, target, appeals, cost_per_day,
+    and donations by segment (donated_students, donated_workers, donated_first_time, donated_repeat,
+    donated_regular); docs/hdf5-layout.md."""
     return _table(path, "kpi")
 
 

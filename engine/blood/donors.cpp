@@ -80,8 +80,9 @@ ResponseRates response_rates(const TurnoutParameters& turnout, const SessionCond
   ResponseRates rates;
   for (std::size_t k = 0; k < kDonorKindCount; ++k) {
     const double base = turnout.response_probability[k] * conditions.turnout_factor;
-    rates.base[k][0] = base * conditions.worker_presence;
-    rates.base[k][1] = base * conditions.student_presence;
+    const auto kind = static_cast<DonorKind>(k);
+    rates.base[k][0] = base * conditions.worker_presence * conditions.segment_turnout[segment_cell(false, kind)];
+    rates.base[k][1] = base * conditions.student_presence * conditions.segment_turnout[segment_cell(true, kind)];
     rates.inverse_lapse[k] = turnout.lapse_days[k] > 0.0 ? 1.0 / turnout.lapse_days[k] : 0.0;
   }
   rates.after_leaving = turnout.return_factor_after_leaving;
@@ -110,16 +111,29 @@ double response_of(const ResponseRates& rates, DonorKind kind, const Donor& dono
 }
 
 // Who of the would-be recruits is in town: students and workers weighted by
-// their presence. Those who do come are students in proportion, so that an
-// empty campus brings no student walk-ins.
+// their presence (and by campaigns aimed at them). Those who do come are
+// students in proportion, so that an empty campus brings no student walk-ins.
+// A session for one occupation recruits only its own, all its walk-ins at that
+// occupation's presence; one whose segments leave out first-time donors
+// recruits no one.
 struct WalkInMix {
   double presence = 0.0;       // multiplies walk_in_mean
   double student_share = 0.0;  // of the walk-ins who come
 };
 
 WalkInMix walk_in_mix(const TurnoutParameters& turnout, const SessionConditions& conditions) {
-  const double students = turnout.student_share_of_recruits * std::max(0.0, conditions.student_presence);
-  const double workers = (1.0 - turnout.student_share_of_recruits) * std::max(0.0, conditions.worker_presence);
+  const DonorSegments& invited = conditions.invited;
+  if (!invited.recruits()) return WalkInMix{};
+  double student_weight = turnout.student_share_of_recruits;
+  double worker_weight = 1.0 - turnout.student_share_of_recruits;
+  if (invited.occupations != DonorSegments::kAllOccupations) {
+    student_weight = invited.contains_occupation(true) ? 1.0 : 0.0;
+    worker_weight = invited.contains_occupation(false) ? 1.0 : 0.0;
+  }
+  const double students =
+      student_weight * std::max(0.0, conditions.student_presence) * conditions.recruitment_by_occupation[1];
+  const double workers =
+      worker_weight * std::max(0.0, conditions.worker_presence) * conditions.recruitment_by_occupation[0];
   WalkInMix mix;
   mix.presence = students + workers;
   mix.student_share = mix.presence > 0.0 ? std::min(1.0, students / mix.presence) : 0.0;
@@ -179,6 +193,7 @@ class Session {
   // Leaves the responding invitees' indices at the front of the candidates
   // vector and returns how many there are.
   std::uint32_t invite(std::int64_t invitations) {
+    if (!conditions_.invited.everyone()) return invite_segments(invitations);
     const auto n = static_cast<std::uint32_t>(donors_.size());
     const auto m = static_cast<std::uint32_t>(std::clamp<std::int64_t>(invitations, 0, n));
     outcome_.invited = m;
@@ -202,6 +217,34 @@ class Session {
         last_donations_.on_or_after(conditions_.day - turnout_.min_interval_days + 1);
     outcome_.ineligible = ineligible_read + hypergeometric(n - marked, ineligible_in_pool - ineligible_read,
                                                            m - marked, random_);
+    return respondents;
+  }
+
+  // A session for some segments: `invitations` go to a uniform random subset
+  // of the donors in them. Such sessions are few (targeted drives), so the pool
+  // is scanned for its members and every invitee read: no thinning, and the
+  // ineligible are counted, not drawn.
+  std::uint32_t invite_segments(std::int64_t invitations) {
+    candidates_.clear();
+    for (std::uint32_t i = 0; i < static_cast<std::uint32_t>(donors_.size()); ++i) {
+      if (conditions_.invited.contains(donors_[i].student, pool_.kind(donors_[i]))) candidates_.push_back(i);
+    }
+    const auto members = static_cast<std::uint32_t>(candidates_.size());
+    const auto m = static_cast<std::uint32_t>(std::clamp<std::int64_t>(invitations, 0, members));
+    outcome_.invited = m;
+    std::uint32_t respondents = 0;
+    for (std::uint32_t i = 0; i < m; ++i) {
+      std::swap(candidates_[i], candidates_[i + random_.below(members - i)]);  // partial Fisher-Yates
+      const std::uint32_t index = candidates_[i];
+      const Donor& donor = donors_[index];
+      if (!pool_.eligible(donor, conditions_.day)) {
+        ++outcome_.ineligible;
+        continue;
+      }
+      const double p = response_of(rates_, pool_.kind(donor), donor, conditions_.day, turnout_.min_interval_days,
+                                   [this](std::size_t k, DayNumber days) { return decay(k, days); });
+      if (random_.uniform() < p) candidates_[respondents++] = index;
+    }
     return respondents;
   }
 
@@ -345,6 +388,7 @@ class Session {
     if (donor.donations < std::numeric_limits<std::uint16_t>::max()) ++donor.donations;
     ++outcome_.donated;
     ++outcome_.donated_by_group[index(donor.group)];
+    ++outcome_.donated_by_segment[segment_cell(donor.student, kind)];
   }
 
   const DonorPool& pool_;
@@ -451,7 +495,7 @@ bool DonorPool::eligible(const Donor& donor, DayNumber day) const noexcept {
 }
 
 double DonorPool::response_probability(const Donor& donor, const SessionConditions& conditions) const noexcept {
-  if (!eligible(donor, conditions.day)) return 0.0;
+  if (!eligible(donor, conditions.day) || !conditions.invited.contains(donor.student, kind(donor))) return 0.0;
   const ResponseRates rates = response_rates(turnout_, conditions);
   return response_of(rates, kind(donor), donor, conditions.day, turnout_.min_interval_days,
                      [&rates](std::size_t k, DayNumber days) { return lapse_decay(days, rates.inverse_lapse[k]); });

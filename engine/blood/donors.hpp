@@ -7,14 +7,12 @@
 
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
+#include "blood/segments.hpp"
 #include "kernel/random.hpp"
 
 namespace giotmau::blood {
 
 using kernel::RandomStream;
-
-enum class DonorKind : std::uint8_t { FirstTime, Repeat, Regular };
-inline constexpr std::size_t kDonorKindCount = 3;
 
 inline constexpr DayNumber kNeverDonated = -1'000'000;
 
@@ -60,6 +58,14 @@ struct SessionConditions {
   double turnout_factor = 1.0;      // campaigns x appeals; multiplies every response probability
   double student_presence = 1.0;    // 0..1: share of students in town (summer, Tết)
   double worker_presence = 1.0;     // 0..1: share of non-students in town (Tết)
+  // Segment-targeted campaigns (blood/segments.hpp): a further factor on the
+  // response of each (kind, student) cell, indexed by segment_cell(), and on
+  // the recruitment of new students [1] and workers [0].
+  std::array<double, kSegmentCells> segment_turnout{1, 1, 1, 1, 1, 1};
+  std::array<double, 2> recruitment_by_occupation{1, 1};
+  // A session for some segments only: its invitations go to those donors, its
+  // walk-ins are of its occupations (none when first-time donors are left out).
+  DonorSegments invited{};
 };
 
 struct SessionOutcome {
@@ -72,6 +78,8 @@ struct SessionOutcome {
   std::int64_t new_donors = 0;      // recruited walk-ins, whether deferred or not
   std::array<std::int64_t, kGroupCount> donated_by_group{};
   std::array<std::int64_t, 3> donated_by_volume{};  // 250 / 350 / 450 ml
+  // By the donor's segment_cell() on the day (the kind before this donation counts).
+  std::array<std::int64_t, kSegmentCells> donated_by_segment{};
   std::int64_t volume_ml = 0;
 };
 

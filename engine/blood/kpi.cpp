@@ -90,6 +90,11 @@ Kpis kpis_over(const RunResult& result, int root, DayNumber first, DayNumber las
         }
       }
       k.cost += m.cost(d, a);
+      for (std::size_t cell = 0; cell < kSegmentCells; ++cell) {
+        const std::int64_t n = m.donated_by_segment(d, a, cell);
+        k.donated_by_occupation[cell % 2] += n;
+        k.donated_by_kind[cell / 2] += n;
+      }
     }
     k.shortage_units += short_today;
     k.shortage_days += short_today > 0;

@@ -29,6 +29,10 @@ struct Kpis {
   double cost = 0;                      // sum of the daily cost (SiteCosts; revenue subtracted)
   double cost_per_day = 0;
   std::array<std::int64_t, 12> collected_by_month{};
+  // Whole-blood donations by the donor's segment (blood/segments.hpp); each
+  // array adds up to `collected`. Kind: before the donation counts.
+  std::array<std::int64_t, 2> donated_by_occupation{};  // [0] workers, [1] students
+  std::array<std::int64_t, kDonorKindCount> donated_by_kind{};  // first-time, repeat, regular
   std::array<std::int64_t, 12> target_by_month{};
   // Sessions with resources (queues) only; the waits are NaN where there are none.
   std::int64_t queue_arrivals = 0;      // donors who came to a queued session

@@ -10,6 +10,7 @@
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
 #include "blood/drive_queue.hpp"
+#include "blood/segments.hpp"
 
 namespace giotmau::blood {
 
@@ -49,7 +50,8 @@ class DailyMeasures {
       : days_(days), areas_(areas),
         cells_(static_cast<std::size_t>(days) * areas * kGroupCount * kProductCount * kMeasureCount),
         collected_(static_cast<std::size_t>(days) * areas * kGroupCount),
-        cost_(static_cast<std::size_t>(days) * areas) {}
+        cost_(static_cast<std::size_t>(days) * areas),
+        segments_(static_cast<std::size_t>(days) * areas * kSegmentCells) {}
 
   std::int64_t& at(Measure m, int day, int area, BloodGroup g, Product p) {
     return cells_[cell(m, day, area, g, p)];
@@ -62,6 +64,13 @@ class DailyMeasures {
   }
   std::int64_t collected(int day, int area, BloodGroup g) const {
     return collected_[(static_cast<std::size_t>(day) * areas_ + area) * kGroupCount + index(g)];
+  }
+  // Whole-blood donations by the donor's segment_cell() (blood/segments.hpp).
+  std::int64_t& donated_by_segment(int day, int area, std::size_t cell) {
+    return segments_[(static_cast<std::size_t>(day) * areas_ + area) * kSegmentCells + cell];
+  }
+  std::int64_t donated_by_segment(int day, int area, std::size_t cell) const {
+    return segments_[(static_cast<std::size_t>(day) * areas_ + area) * kSegmentCells + cell];
   }
   // Money: the day's cost of the sites of an area (SiteCosts), revenue subtracted.
   double& cost(int day, int area) { return cost_[static_cast<std::size_t>(day) * areas_ + area]; }
@@ -85,6 +94,10 @@ class DailyMeasures {
               part.collected_[(static_cast<std::size_t>(d) * part.areas_ + r) * kGroupCount + g];
         }
         cost_[static_cast<std::size_t>(d) * areas_ + rows[r]] += part.cost_[static_cast<std::size_t>(d) * part.areas_ + r];
+        for (std::size_t c = 0; c < kSegmentCells; ++c) {
+          segments_[(static_cast<std::size_t>(d) * areas_ + rows[r]) * kSegmentCells + c] +=
+              part.segments_[(static_cast<std::size_t>(d) * part.areas_ + r) * kSegmentCells + c];
+        }
       }
     }
   }
@@ -106,6 +119,7 @@ class DailyMeasures {
   std::vector<std::int64_t> cells_;
   std::vector<std::int64_t> collected_;
   std::vector<double> cost_;
+  std::vector<std::int64_t> segments_;  // [day][area][segment cell]
 };
 
 // One named drive (or recurring series) in one leaf area, over the run.

@@ -199,6 +199,23 @@ void BloodModel::finish_testing(State& state, DayNumber day) const {
   }
 }
 
+// A campaign aimed at some segments: its turnout factor on their cells only;
+// its recruitment factor on new donors of its occupations (all of them:
+// `recruitment`), unless it leaves out first-time donors, whom recruits are.
+void BloodModel::aim_campaign(const Campaign& c, SessionConditions& conditions, double& recruitment) {
+  for (std::size_t cell = 0; cell < kSegmentCells; ++cell) {
+    if (c.segments.contains_cell(cell)) conditions.segment_turnout[cell] *= c.turnout_factor;
+  }
+  if (!c.segments.recruits()) return;
+  if (c.segments.occupations == DonorSegments::kAllOccupations) {
+    recruitment *= c.recruitment_factor;
+    return;
+  }
+  for (const bool student : {false, true}) {
+    if (c.segments.contains_occupation(student)) conditions.recruitment_by_occupation[student ? 1 : 0] *= c.recruitment_factor;
+  }
+}
+
 double BloodModel::appeal_factor(const State& state, const Site& centre, DayNumber day, double peak) const {
   const AppealSpec& appeals = world_->scenario.appeals;
   if (!appeals.enabled) return 1.0;
@@ -226,13 +243,17 @@ void BloodModel::hold_sessions(Ctx& ctx, State& state, DayNumber day) const {
     const double appeal_turnout = appeal_factor(state, centre, day, sc.appeals.turnout_factor);
     double turnout = leaf.engagement * appeal_turnout;
     double recruitment = appeal_factor(state, centre, day, sc.appeals.walk_in_factor);
+    SessionConditions conditions;
     for (const Campaign& c : w.campaigns) {
       if (day >= c.start && day <= c.end && c.covers_leaf[static_cast<std::size_t>(s.leaf)]) {
+        if (!c.segments.everyone()) {
+          aim_campaign(c, conditions, recruitment);
+          continue;
+        }
         turnout *= c.turnout_factor;
         recruitment *= c.recruitment_factor;
       }
     }
-    SessionConditions conditions;
     conditions.day = day;
     conditions.capacity = s.capacity;
     SiteState& cs = state.sites[static_cast<std::size_t>(centre.local)];
@@ -264,6 +285,7 @@ void BloodModel::hold_sessions(Ctx& ctx, State& state, DayNumber day) const {
     conditions.turnout_factor = turnout;
     conditions.student_presence = students;
     conditions.worker_presence = workers;
+    conditions.invited = s.invited;
     LeafState& ls = state.leaves[static_cast<std::size_t>(leaf.local)];
     auto random = daily_stream(state.seed, s.stream, day, Purpose::Session);
     if (s.resources >= 0) {
@@ -281,6 +303,10 @@ void BloodModel::hold_sessions(Ctx& ctx, State& state, DayNumber day) const {
     for (std::size_t g = 0; g < kGroupCount; ++g) {
       state.measures.collected(day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)], group_at(g)) +=
           out.donated_by_group[g];
+    }
+    for (std::size_t cell = 0; cell < kSegmentCells; ++cell) {
+      state.measures.donated_by_segment(day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)],
+                                        cell) += out.donated_by_segment[cell];
     }
     DriveRecord& r = drive_record(state, s.drive);
     r.invited += out.invited;
@@ -386,11 +412,14 @@ void BloodModel::queue_event(Ctx& ctx, State& state, const Event& event) const {
   for (const DriveQueue::Ended& e : ended) {
     const std::uint32_t donor = open.queue->visitor(e.visitor).donor;
     switch (e.end) {
-      case VisitEnd::Donated:
+      case VisitEnd::Donated: {
+        const Donor& who = pool.donors()[donor];
+        const std::size_t cell = segment_cell(who.student, pool.kind(who));  // before this donation counts
         pool.donated(donor, open.day);
         ++r.donated;
-        record_donation(state, open, pool.donors()[donor].group);
+        record_donation(state, open, who.group, cell);
         break;
+      }
       case VisitEnd::Deferred:
         ++r.deferred;
         if (cs.bags >= 0) ++cs.bags;
@@ -409,10 +438,12 @@ void BloodModel::queue_event(Ctx& ctx, State& state, const Event& event) const {
 
 // A unit collected by a queued session: counted on the session's day and sent
 // to testing with that day's batch of its centre.
-void BloodModel::record_donation(State& state, const OpenSession& open, BloodGroup group) const {
+void BloodModel::record_donation(State& state, const OpenSession& open, BloodGroup group, std::size_t cell) const {
   const World& w = *world_;
   const Leaf& leaf = w.leaves[static_cast<std::size_t>(open.leaf)];
   ++state.measures.collected(open.day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)], group);
+  ++state.measures.donated_by_segment(open.day - w.first_day, (*state.area_row)[static_cast<std::size_t>(leaf.area)],
+                                      cell);
   const DayNumber ready = open.day + w.scenario.processing.testing_delay_days;
   auto batch = std::find_if(state.testing.rbegin(), state.testing.rend(), [&](const TestingBatch& b) {
     return b.ready == ready && b.collected == open.day && b.centre == leaf.centre;

@@ -110,6 +110,7 @@ struct SessionDay {
   double invitations = 0;
   double walk_in = 0;
   int resources = -1;            // index into World::session_resources; -1: not queued
+  DonorSegments invited{};       // whom it invites (SessionSpec::segments)
 };
 
 struct Campaign {
@@ -118,6 +119,7 @@ struct Campaign {
   double turnout_factor = 1;
   double recruitment_factor = 1;
   std::vector<bool> covers_leaf;
+  DonorSegments segments{};
 };
 
 // The immutable world every LP reads.
@@ -300,7 +302,8 @@ class BloodModel {
   void open_queue(Ctx& ctx, State& state, const SessionDay& session, const SessionConditions& conditions,
                   DonorPool& pool, RandomStream& random) const;
   void queue_event(Ctx& ctx, State& state, const Event& event) const;
-  void record_donation(State& state, const OpenSession& open, BloodGroup group) const;
+  void record_donation(State& state, const OpenSession& open, BloodGroup group, std::size_t segment_cell) const;
+  static void aim_campaign(const Campaign& campaign, SessionConditions& conditions, double& recruitment);
   DriveRecord& drive_record(State& state, int drive) const;
   RedCellPosition red_cell_position(const State& state, kernel::LpId lp, int centre) const;
   void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;

@@ -128,6 +128,9 @@ struct SessionSpec {
   double invitations_per_capacity = 3.0;  // known donors invited per place
   double walk_in_per_capacity = 0.15;     // expected new donors per place
   std::string campaign;             // set for sessions a campaign adds
+  // Invitations go to these donors only, walk-ins are of its occupations
+  // (blood/segments.hpp); a campaign's sessions default to the campaign's.
+  DonorSegments segments{};
   SessionResources resources;       // queued = false: decided in one step, as without queues
 };
 
@@ -139,6 +142,9 @@ struct CampaignSpec {
   std::vector<std::string> areas;   // empty: everywhere
   double turnout_factor = 1.2;
   double recruitment_factor = 1.5;
+  // Whom the factors reach (blood/segments.hpp): the turnout factor applies to
+  // these donors only, the recruitment factor to new donors of its occupations.
+  DonorSegments segments{};
   std::vector<SessionSpec> sessions;  // extra sessions (areas/dates inside the campaign)
   std::string display_name{};        // as people write it, diacritics included ("Hà Nội"); empty: the name
 };

@@ -288,7 +288,8 @@ class WorldBuilder {
 
   void add_campaigns() {
     for (const CampaignSpec& c : sc().campaigns) {
-      w_->campaigns.push_back(Campaign{c.name, c.start, c.end, c.turnout_factor, c.recruitment_factor, leaves_under(c.areas)});
+      w_->campaigns.push_back(
+          Campaign{c.name, c.start, c.end, c.turnout_factor, c.recruitment_factor, leaves_under(c.areas), c.segments});
     }
   }
 
@@ -353,6 +354,7 @@ class WorldBuilder {
       session.capacity = capacity;
       session.invitations = spec.invitations_per_capacity * places;
       session.walk_in = spec.walk_in_per_capacity * places;
+      session.invited = spec.segments;
       if (spec.resources.queued) {
         session.resources = static_cast<int>(w_->session_resources.size());
         w_->session_resources.push_back(spec.resources);

@@ -114,9 +114,9 @@ void list_sessions(const Scenario& sc, const std::string& name) {
     const std::string capacity =
         s->capacity_per_100k > 0 ? num(s->capacity_per_100k, 1) + "/100k" : std::to_string(s->capacity);
     rows.push_back({s->name, s->area, or_dash(s->organiser), when, capacity, std::to_string(s->target_units),
-                    or_dash(s->campaign)});
+                    or_dash(s->campaign), blood::segments_label(s->segments)});
   }
-  print_table({"name", "area", "organiser", "when", "capacity", "target", "campaign"}, rows);
+  print_table({"name", "area", "organiser", "when", "capacity", "target", "campaign", "segments"}, rows);
 }
 
 void list_campaigns(const Scenario& sc, const std::string& name) {
@@ -126,9 +126,10 @@ void list_campaigns(const Scenario& sc, const std::string& name) {
     for (const auto& a : c->areas) areas += (areas.empty() ? "" : ",") + a;
     rows.push_back({c->name, or_dash(c->display_name), blood::iso_date(c->start), blood::iso_date(c->end),
                     areas.empty() ? "(everywhere)" : areas, num(c->turnout_factor), num(c->recruitment_factor),
-                    std::to_string(c->sessions.size())});
+                    std::to_string(c->sessions.size()), blood::segments_label(c->segments)});
   }
-  print_table({"name", "display name", "start", "end", "areas", "turnout", "recruitment", "sessions"}, rows);
+  print_table({"name", "display name", "start", "end", "areas", "turnout", "recruitment", "sessions", "segments"},
+              rows);
 }
 
 }  // namespace

@@ -94,6 +94,11 @@ void print_summary(std::FILE* out, const blood::RunResult& result) {
     print_months(out, "", national);
   }
   std::fprintf(out, "\nappeals: %lld\n", static_cast<long long>(result.appeals));
+  std::fprintf(out, "donations by segment: students %lld, workers %lld; first-time %lld, repeat %lld, regular %lld\n",
+               static_cast<long long>(national.donated_by_occupation[1]),
+               static_cast<long long>(national.donated_by_occupation[0]),
+               static_cast<long long>(national.donated_by_kind[0]), static_cast<long long>(national.donated_by_kind[1]),
+               static_cast<long long>(national.donated_by_kind[2]));
   print_queued_drives(out, result);
   if (national.cost != 0) std::fprintf(out, "cost: %.3f per day (revenue subtracted)\n", national.cost_per_day);
   if (result.sessions_capped + result.sessions_postponed > 0) {

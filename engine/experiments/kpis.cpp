@@ -22,6 +22,11 @@ KpiValues common_values(const blood::Kpis& k) {
   v[index(Kpi::P90Wait)] = k.p90_wait_minutes;
   v[index(Kpi::CostPerDay)] = k.cost_per_day;
   v[index(Kpi::Appeals)] = static_cast<double>(k.appeals);
+  v[index(Kpi::DonatedStudents)] = static_cast<double>(k.donated_by_occupation[1]);
+  v[index(Kpi::DonatedWorkers)] = static_cast<double>(k.donated_by_occupation[0]);
+  v[index(Kpi::DonatedFirstTime)] = static_cast<double>(k.donated_by_kind[0]);
+  v[index(Kpi::DonatedRepeat)] = static_cast<double>(k.donated_by_kind[1]);
+  v[index(Kpi::DonatedRegular)] = static_cast<double>(k.donated_by_kind[2]);
   return v;
 }
 

@@ -25,8 +25,13 @@ enum class Kpi : std::uint8_t {
   MeanWait,
   P90Wait,
   CostPerDay,
+  DonatedStudents,
+  DonatedWorkers,
+  DonatedFirstTime,
+  DonatedRepeat,
+  DonatedRegular,
 };
-inline constexpr std::size_t kKpiCount = 14;
+inline constexpr std::size_t kKpiCount = 19;
 
 struct KpiInfo {
   Kpi kpi;
@@ -51,6 +56,11 @@ inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
     {Kpi::MeanWait, "mean_wait_minutes", "mean queueing time per arrival at queued sessions (minutes)", false, 1},
     {Kpi::P90Wait, "p90_wait_minutes", "90th percentile of queueing time at queued sessions (minutes)", false, 1},
     {Kpi::CostPerDay, "cost_per_day", "mean daily cost of the sites' cost keys, revenue subtracted", false, 3},
+    {Kpi::DonatedStudents, "donated_students", "whole-blood donations by students", false, 1},
+    {Kpi::DonatedWorkers, "donated_workers", "whole-blood donations by workers (non-students)", false, 1},
+    {Kpi::DonatedFirstTime, "donated_first_time", "whole-blood donations by first-time donors", false, 1},
+    {Kpi::DonatedRepeat, "donated_repeat", "whole-blood donations by repeat donors", false, 1},
+    {Kpi::DonatedRegular, "donated_regular", "whole-blood donations by regular donors", false, 1},
 }};
 
 constexpr std::size_t index(Kpi k) noexcept { return static_cast<std::size_t>(k); }

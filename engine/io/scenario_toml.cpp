@@ -557,6 +557,41 @@ Field<T> names(std::string_view key, std::vector<std::string> T::*member) {
           }};
 }
 
+// Donor segments (blood/segments.hpp): names as people type them ("Students",
+// "first_time"), folded; an unknown one is reported with the names accepted.
+template <class T>
+Field<T> segments(std::string_view key, blood::DonorSegments T::*member) {
+  return {key, "an array of segment names", [=](const toml::node& n, const std::string& path, T& out, Issues& issues) {
+            const auto* array = n.as_array();
+            if (!array) return issues.at(&n, path, "expected an array of segment names, got " + type_name(n));
+            std::vector<KnownName> known;
+            std::string accepted;
+            for (const std::string_view s : blood::kSegmentNames) {
+              known.push_back({std::string(s), {}});
+              accepted += (accepted.empty() ? "" : ", ") + std::string(s);
+            }
+            std::vector<std::string> folded;
+            bool ok = true;
+            for (std::size_t i = 0; i < array->size(); ++i) {
+              const auto* s = get_string(*array->get(i), indexed(path, i), issues);
+              if (!s) {
+                ok = false;
+                continue;
+              }
+              folded.push_back(fold_name(*s));
+              if (std::find(blood::kSegmentNames.begin(), blood::kSegmentNames.end(), folded.back()) ==
+                  blood::kSegmentNames.end()) {
+                issues.at(array->get(i), indexed(path, i),
+                          "unknown segment " + quote_name(*s) + "; expected one of " + accepted +
+                              did_you_mean(*s, known));
+                ok = false;
+              }
+            }
+            std::size_t bad = 0;
+            if (ok) blood::segments_from_names(folded, out.*member, bad);
+          }};
+}
+
 template <class T, class S>
 Field<T> nested(std::string_view key, S T::*member, const Schema<S>& schema, Need need = Need::Optional,
                 std::string_view what = "a table") {
@@ -922,6 +957,7 @@ const Schema<SessionSpec>& session_schema() {
       number("invitations_per_capacity", &S::invitations_per_capacity, kFactor),
       number("walk_in_per_capacity", &S::walk_in_per_capacity, kFactor),
       session_resources(),
+      segments("segments", &S::segments),
   };
   return schema;
 }
@@ -935,6 +971,7 @@ const Schema<CampaignSpec>& campaign_schema() {
       names("areas", &C::areas),
       number("turnout_factor", &C::turnout_factor, kFactor),
       number("recruitment_factor", &C::recruitment_factor, kFactor),
+      segments("segments", &C::segments),
       elsewhere<C>("session", "an array of tables"),
       text("display_name", &C::display_name),
   };
@@ -1670,6 +1707,7 @@ class ScenarioReader {
       }
       for (auto& s : campaign_sessions_[i]) {
         s.spec.campaign = c.spec.name;
+        if (!s.table->contains("segments")) s.spec.segments = c.spec.segments;  // a campaign's sessions reach its donors
         check_session(s, window, &c);
       }
     }

@@ -591,6 +591,7 @@ struct KpiRow {
   double outdate_rate, mean_age_at_issue_days, days_of_supply;
   std::int64_t collected, target, appeals, balked;
   double mean_wait_minutes, p90_wait_minutes, cost_per_day;
+  std::int64_t donated_students, donated_workers, donated_first_time, donated_repeat, donated_regular;
 };
 
 Compound kpi_row_type() {
@@ -609,7 +610,12 @@ Compound kpi_row_type() {
       .add("balked", offsetof(KpiRow, balked), H5T_NATIVE_INT64)
       .add("mean_wait_minutes", offsetof(KpiRow, mean_wait_minutes), H5T_NATIVE_DOUBLE)
       .add("p90_wait_minutes", offsetof(KpiRow, p90_wait_minutes), H5T_NATIVE_DOUBLE)
-      .add("cost_per_day", offsetof(KpiRow, cost_per_day), H5T_NATIVE_DOUBLE);
+      .add("cost_per_day", offsetof(KpiRow, cost_per_day), H5T_NATIVE_DOUBLE)
+      .add("donated_students", offsetof(KpiRow, donated_students), H5T_NATIVE_INT64)
+      .add("donated_workers", offsetof(KpiRow, donated_workers), H5T_NATIVE_INT64)
+      .add("donated_first_time", offsetof(KpiRow, donated_first_time), H5T_NATIVE_INT64)
+      .add("donated_repeat", offsetof(KpiRow, donated_repeat), H5T_NATIVE_INT64)
+      .add("donated_regular", offsetof(KpiRow, donated_regular), H5T_NATIVE_INT64);
   return type;
 }
 
@@ -617,7 +623,9 @@ KpiRow kpi_row(std::size_t index, const RunResult& r) {
   const blood::Kpis k = blood::compute_kpis(r);
   return {static_cast<std::int32_t>(index), r.seed, k.fill_rate, k.shortage_units, k.shortage_days,
           k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals,
-          k.balked, k.mean_wait_minutes, k.p90_wait_minutes, k.cost_per_day};
+          k.balked, k.mean_wait_minutes, k.p90_wait_minutes, k.cost_per_day,
+          k.donated_by_occupation[1], k.donated_by_occupation[0], k.donated_by_kind[0], k.donated_by_kind[1],
+          k.donated_by_kind[2]};
 }
 
 // ---------------------------------------------------------------- checks

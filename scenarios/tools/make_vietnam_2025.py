@@ -6,7 +6,8 @@
 reads   scenarios/data/provinces-2025.csv
         scenarios/data/provinces-2025-hub-distance.csv
 writes  scenarios/vietnam-2025.toml
-        scenarios/strategies/{pre-tet-push,summer-non-students,early-appeals,hospital-fixed-sites}.toml
+        scenarios/strategies/{pre-tet-push,summer-non-students,student-campaign-before-summer,
+                              early-appeals,hospital-fixed-sites}.toml
 
 Standard library only (Debian's Python 3.11). Deterministic: the same CSVs give
 byte-identical files (no clocks, no hashing order, no randomness).
@@ -78,6 +79,7 @@ CAMPAIGN_VI = {
     "nhung-giot-mau-hong-he-2025": "Những giọt máu hồng hè 2025",
     "pre-tet-push-2025": "Vận động hiến máu trước Tết 2025",
     "summer-workplaces-2025": "Hiến máu tại nơi làm việc mùa hè 2025",
+    "students-before-summer-2025": "Sinh viên hiến máu trước hè 2025",
 }
 # The four regional hubs by their own names (data README); other centres: "Trung tâm máu <province>".
 HUB_CENTRE_VI = {"ha-noi": "Viện Huyết học - Truyền máu Trung ương",
@@ -931,19 +933,18 @@ def summer_non_students(provinces: list[Province]) -> str:
     n = days_on(wd, start, end)
     extra_share = 0.03  # of the province plan (assumed)
     L = overlay_header("Strategy: a summer campaign aimed at non-student donors.", [
-        f"Changes: a campaign from {start.isoformat()} to {end.isoformat()} with workplace drives (offices,",
-        f"industrial parks, through the trade unions) on {', '.join(wd)} in every province, sized at",
-        f"{extra_share:.0%} of each province's annual plan (assumed), with more walk-ins per place",
-        "(assumed: colleagues recruit colleagues) and a mild turnout and recruitment boost. A",
-        "campaign's factors apply to every session in its window and areas (the regular drives",
-        "and the students in town included), so they are kept small: with 1.2 / 1.6 this overlay",
-        "collected ~3 times its target in June–August and tripled the red-cell outdate rate",
-        "(calibrated: with 1.05 / 1.2 it adds ~80,000 units in June–August for a 54,000 target).",
+        f"Changes: a campaign from {start.isoformat()} to {end.isoformat()} aimed at workers (segments, see",
+        "docs/scenario-format.md): its turnout and recruitment factors reach non-student donors only, at",
+        "every session in its window (the regular drives included), and its workplace drives (offices,",
+        f"industrial parks, through the trade unions) on {', '.join(wd)} in every province invite workers",
+        f"only and recruit workers only. The drives are sized at {extra_share:.0%} of each province's annual plan",
+        "(assumed), with more walk-ins per place (assumed: colleagues recruit colleagues).",
+        "Before segments the factors reached students too, so they were cut from 1.2 / 1.6 to",
+        "1.05 / 1.2 (at 1.2 / 1.6 the overlay collected ~3 times its target in June–August);",
+        "aimed at workers, 1.1 / 1.3 (assumed) reach about half the donors.",
         "Why: students give a large share of units and leave the cities in June–August",
         "(domain.md), and seed 003 calls the summer shortage 'trầm trọng'. Workers stay in town in",
-        "summer (worker presence 1.0 all summer in the base), so sessions held on working days",
-        "at workplaces mostly reach them. The format has no way to aim a campaign at one kind",
-        "of donor, so the effect comes from who is in town when the sessions run.",
+        "summer (worker presence 1.0 all summer in the base).",
     ])
     L += ["", kv("name", "vietnam-2025-summer-non-students"), "",
           "[[campaign]]",
@@ -952,14 +953,61 @@ def summer_non_students(provinces: list[Province]) -> str:
           kv("start", yearly(start), "every year"),
           kv("end", yearly(end)),
           kv("areas", [], "everywhere"),
-          kv("turnout_factor", 1.05, "calibrated (was 1.2): employer support, paid time off; applies to every session"),
-          kv("recruitment_factor", 1.2, "calibrated (was 1.6): applies to every session in the window"),
+          kv("segments", ["workers"], "its factors and its sessions reach non-students only"),
+          kv("turnout_factor", 1.1, "assumed: employer support, paid time off"),
+          kv("recruitment_factor", 1.3, "assumed: colleagues recruit colleagues"),
           f"# {n} session days per province; target = {extra_share:.0%} of the province plan; capacity = {CAPACITY_OVER_PLAN} × target / {n}",
+          "# the sessions take the campaign's segments (workers)",
           "session = ["]
     for p in provinces:
         t = round(p.plan * extra_share)
         cap = max(10, math.ceil(CAPACITY_OVER_PLAN * t / n))
         L.append("  " + inline({"name": f"summer-workplaces-{p.slug}", "area": p.slug,
+                                "weekdays": wd, "from": yearly(start), "to": yearly(end), "capacity": cap,
+                                "target_units": t, "walk_in_per_capacity": 0.3}) + ",")
+    L.append("]")
+    return "\n".join(L) + "\n"
+
+
+# Provinces with large universities (assumed from the data README's hub and
+# big-city classes): where a student campaign before the summer reaches many.
+UNIVERSITY_PROVINCES = ["ha-noi", "ho-chi-minh", "da-nang", "hue", "can-tho", "thai-nguyen", "hai-phong", "nghe-an"]
+
+
+def student_campaign_before_summer(provinces: list[Province]) -> str:
+    start, end = dt.date(2025, 5, 4), dt.date(2025, 5, 31)
+    wd = ["tue", "wed", "thu"]
+    n = days_on(wd, start, end)
+    extra_share = 0.03  # of the province plan (assumed)
+    chosen = [p for p in provinces if p.slug in UNIVERSITY_PROVINCES]
+    L = overlay_header("Strategy: a student campaign in the weeks before the summer.", [
+        f"Changes: a campaign from {start.isoformat()} to {end.isoformat()} (the last four weeks of term) in",
+        f"the {len(chosen)} provinces with the most universities (assumed):",
+        f"{', '.join(p.slug for p in chosen)};",
+        "aimed at students (segments, see docs/scenario-format.md): its turnout and recruitment",
+        f"factors reach students only, and its drives on campus ({', '.join(wd)}) invite and",
+        f"recruit students only, sized at {extra_share:.0%} of each province's annual plan (assumed).",
+        "Why: students give a large share of units and leave the cities in June–August",
+        "(domain.md: the summer shortage); red cells keep 42 days, so units given by students in",
+        "May are still on the shelves in June, when the campuses empty.",
+    ])
+    L += ["", kv("name", "vietnam-2025-student-campaign-before-summer"), "",
+          "[[campaign]]",
+          kv("name", "students-before-summer-2025"),
+          kv("display_name", CAMPAIGN_VI["students-before-summer-2025"]),
+          kv("start", yearly(start), "every year"),
+          kv("end", yearly(end)),
+          kv("areas", [p.slug for p in chosen], "university provinces (assumed)"),
+          kv("segments", ["students"], "its factors and its sessions reach students only"),
+          kv("turnout_factor", 1.3, "assumed: campus publicity, student unions (Đoàn, Hội Sinh viên)"),
+          kv("recruitment_factor", 1.5, "assumed: first-time student donors"),
+          f"# {n} session days per province; target = {extra_share:.0%} of the province plan; capacity = {CAPACITY_OVER_PLAN} × target / {n}",
+          "# the sessions take the campaign's segments (students)",
+          "session = ["]
+    for p in chosen:
+        t = round(p.plan * extra_share)
+        cap = max(10, math.ceil(CAPACITY_OVER_PLAN * t / n))
+        L.append("  " + inline({"name": f"campus-drives-{p.slug}", "area": p.slug,
                                 "weekdays": wd, "from": yearly(start), "to": yearly(end), "capacity": cap,
                                 "target_units": t, "walk_in_per_capacity": 0.3}) + ",")
     L.append("]")
@@ -1022,6 +1070,7 @@ def main() -> None:
         SCEN / "vietnam-2025.toml": national(provinces),
         SCEN / "strategies" / "pre-tet-push.toml": pre_tet_push(provinces),
         SCEN / "strategies" / "summer-non-students.toml": summer_non_students(provinces),
+        SCEN / "strategies" / "student-campaign-before-summer.toml": student_campaign_before_summer(provinces),
         SCEN / "strategies" / "early-appeals.toml": early_appeals(),
         SCEN / "strategies" / "hospital-fixed-sites.toml": hospital_fixed_sites(provinces),
     }

@@ -204,6 +204,30 @@ TEST(ScenarioTomlLoad, MinimalScenarioHasValuesAndDefaults) {
   EXPECT_NE(loaded.resolved_toml.find("Summer Pink Journey"), std::string::npos);
 }
 
+// Segments: OR within an axis, AND across; names folded like area names; a
+// campaign's sessions reach the campaign's segments unless they name their own.
+TEST(ScenarioTomlLoad, SegmentsReachCampaignsAndSessions) {
+  std::string text = replaced("areas = [\"Ha Noi\"]", "areas = [\"Ha Noi\"]\nsegments = [\"Students\", \"first_time\"]");
+  text += "\n[[campaign.session]]\nname = \"Open day\"\narea = \"Ba Dinh\"\ndate = 2025-07-06\nsegments = []\n";
+  text += "\n[[session]]\nname = \"Factory\"\narea = \"Ba Dinh\"\ndate = 2025-03-03\n"
+          "segments = [\"workers\", \"repeat\", \"regular\"]\n";
+  const blood::Scenario s = load_scenario_text(text, "segments.toml").scenario;
+  using blood::DonorKind;
+  const blood::DonorSegments& campaign = s.campaigns[0].segments;
+  EXPECT_TRUE(campaign.contains(true, DonorKind::FirstTime));
+  EXPECT_FALSE(campaign.contains(false, DonorKind::FirstTime));  // a worker
+  EXPECT_FALSE(campaign.contains(true, DonorKind::Regular));     // a regular
+  ASSERT_EQ(s.campaigns[0].sessions.size(), 2u);
+  EXPECT_EQ(s.campaigns[0].sessions[0].segments, campaign);      // inherited
+  EXPECT_TRUE(s.campaigns[0].sessions[1].segments.everyone());   // its own: []
+  const blood::DonorSegments& factory = s.sessions.back().segments;
+  EXPECT_TRUE(factory.contains(false, DonorKind::Repeat));
+  EXPECT_TRUE(factory.contains(false, DonorKind::Regular));
+  EXPECT_FALSE(factory.contains(false, DonorKind::FirstTime));
+  EXPECT_FALSE(factory.contains(true, DonorKind::Regular));
+  EXPECT_TRUE(s.sessions[0].segments.everyone());  // no key: everyone, as before
+}
+
 TEST(ScenarioTomlLoad, ResolvedTomlReloadsToTheSameDigest) {
   const LoadedScenario first = load_scenario_text(kMinimal, "minimal.toml");
   const LoadedScenario again = load_scenario_text(first.resolved_toml, "resolved.toml");
@@ -562,6 +586,15 @@ std::vector<BrokenCase> broken_cases() {
        appended("\n[[campaign]]\nname = \"Ba Dinh week\"\nstart = 2025-03-01\nend = 2025-03-07\nareas = [\"Ba Dinh\"]\n"
                 "\n[[campaign.session]]\nname = \"Wrong place\"\narea = @\"Hoan Kiem\"\ndate = 2025-03-02\n"),
        "campaign[1].session[0].area", "area 'Hoan Kiem' is outside the campaign's areas (Ba Dinh)"},
+      {"unknown_segment",
+       replaced("areas = [\"Ha Noi\"]", "areas = [\"Ha Noi\"]\nsegments = [\"students\", @\"studnets\"]"),
+       "campaign[0].segments[1]",
+       "unknown segment 'studnets'; expected one of students, workers, first-time, repeat, regular; did you mean "
+       "'students'?"},
+      {"unknown_session_segment", appended(session + "date = 2025-02-01\nsegments = [@\"retired\"]\n"),
+       "session[2].segments[0]", "unknown segment 'retired'; expected one of students, workers"},
+      {"segments_not_an_array", appended(session + "date = 2025-02-01\nsegments = @\"students\"\n"),
+       "session[2].segments", "expected an array of segment names"},
       // Names and hierarchy
       {"duplicate_area", appended("\n[[area]]\nname = @\"Ba Dinh\"\nparent = \"Ha Noi\"\n"), "area[3].name",
        "duplicate name 'Ba Dinh' in this file"},

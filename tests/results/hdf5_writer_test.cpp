@@ -283,9 +283,21 @@ TEST_F(Hdf5Writer, TablesOfAreasDrivesAndKpis) {
   const auto collected = int64_column(file.get(), "kpi", "collected");
   const auto appeals = int64_column(file.get(), "kpi", "appeals");
   ASSERT_EQ(collected.size(), runs.size());
+  const auto students = int64_column(file.get(), "kpi", "donated_students");
+  const auto workers = int64_column(file.get(), "kpi", "donated_workers");
+  const auto first_time = int64_column(file.get(), "kpi", "donated_first_time");
+  const auto repeat = int64_column(file.get(), "kpi", "donated_repeat");
+  const auto regular = int64_column(file.get(), "kpi", "donated_regular");
   for (std::size_t r = 0; r < runs.size(); ++r) {
-    EXPECT_EQ(collected[r], blood::compute_kpis(runs[r]).collected);
+    const blood::Kpis k = blood::compute_kpis(runs[r]);
+    EXPECT_EQ(collected[r], k.collected);
     EXPECT_EQ(appeals[r], runs[r].appeals);
+    EXPECT_EQ(students[r], k.donated_by_occupation[1]);
+    EXPECT_GT(students[r], 0);
+    EXPECT_GT(workers[r], 0);
+    EXPECT_EQ(students[r] + workers[r], collected[r]);  // every donation has one segment on each axis
+    EXPECT_EQ(first_time[r] + repeat[r] + regular[r], collected[r]);
+    EXPECT_GT(regular[r], 0);
   }
 }
 
