@@ -583,7 +583,8 @@ StockCounts BloodModel::order_quantities(const State& state, const Site& site, D
         const auto s_k = static_cast<std::int64_t>(std::llround(static_cast<double>(site.reorder_point_units[index(p)]) * share));
         order[k] = position <= s_k ? std::max<std::int64_t>(0, S_k - position) : 0;
       }
-    } else if (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply)) {
+    } else if (site.usage_per_day[k] > 0.0 &&  // else the target is 0 and so is the order
+               (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply))) {
       const auto target = static_cast<std::int64_t>(std::ceil(site.order_up_to_days * site.usage_per_day[k] - 1e-9));
       order[k] = target > 0 ? std::max<std::int64_t>(0, target - inventory_position()) : 0;
     }
