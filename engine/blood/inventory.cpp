@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 
 namespace giotmau::blood {
 namespace {
@@ -55,6 +56,8 @@ void Inventory::add(Product product, BloodGroup group, Batch batch) {
   if (batch.units <= 0) return;
   Shelf& s = shelf(product, group);
   s.units += batch.units;
+  DayNumber& floor = expiry_floor_[index(product)];
+  floor = std::min(floor, batch.expires);
   auto& batches = s.batches;
   // Common case: fresh units expire no earlier than anything on the shelf.
   if (batches.empty() || batches.back().expires <= batch.expires) {
@@ -73,10 +76,6 @@ void Inventory::add(Product product, BloodGroup group, Batch batch) {
   } else {
     batches.insert(pos, batch);
   }
-}
-
-std::int64_t Inventory::on_hand(Product product, BloodGroup group) const noexcept {
-  return shelf(product, group).units;
 }
 
 std::int64_t Inventory::on_hand(Product product) const noexcept {
@@ -106,6 +105,8 @@ std::int64_t Inventory::expiring_on(Product product, BloodGroup group, DayNumber
 
 GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
   GroupCounts removed{};
+  if (!has_expired(product, today)) return removed;
+  DayNumber floor = std::numeric_limits<DayNumber>::max();
   for (std::size_t g = 0; g < kGroupCount; ++g) {
     Shelf& s = shelf(product, group_at(g));
     // Sorted by expiry, so the expired batches are a prefix.
@@ -114,7 +115,9 @@ GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
       s.batches.pop_front();
     }
     s.units -= removed[g];
+    if (!s.batches.empty()) floor = std::min(floor, s.batches.front().expires);
   }
+  expiry_floor_[index(product)] = floor;
   return removed;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <vector>
 
 #include "blood/blood_types.hpp"
@@ -37,7 +38,7 @@ struct IssueOutcome {
 class Inventory {
  public:
   void add(Product product, BloodGroup group, Batch batch);
-  std::int64_t on_hand(Product product, BloodGroup group) const noexcept;
+  std::int64_t on_hand(Product product, BloodGroup group) const noexcept { return shelf(product, group).units; }
   std::int64_t on_hand(Product product) const noexcept;
 
   // Units that may still be issued on `day` (last usable day on or after it).
@@ -47,6 +48,9 @@ class Inventory {
 
   // Removes the units whose expiry day is before `today`; returns them per group.
   GroupCounts remove_expired(Product product, DayNumber today);
+  // Whether some unit of the product expires before `today` (remove_expired
+  // would remove something). Cheap: a site checks it three times a day.
+  bool has_expired(Product product, DayNumber today) const noexcept { return today > expiry_floor_[index(product)]; }
 
   // Issues up to `units` to a patient of group `patient`: the exact group first,
   // then, if `substitute`, compatible groups in issue_preference order. Within
@@ -73,6 +77,15 @@ class Inventory {
   const Shelf& shelf(Product p, BloodGroup g) const noexcept { return shelves_[index(p) * kGroupCount + index(g)]; }
 
   std::array<Shelf, kProductCount * kGroupCount> shelves_{};
+  // Per product, a day no unit expires before (exact after remove_expired;
+  // issuing and shipping only raise the true earliest expiry, so it stays a
+  // lower bound). Lets remove_expired skip the shelves when nothing is due.
+  std::array<DayNumber, kProductCount> expiry_floor_ = filled_expiry_floor();
+  static constexpr std::array<DayNumber, kProductCount> filled_expiry_floor() noexcept {
+    std::array<DayNumber, kProductCount> floor{};
+    floor.fill(std::numeric_limits<DayNumber>::max());
+    return floor;
+  }
 };
 
 }  // namespace giotmau::blood

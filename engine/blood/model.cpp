@@ -153,6 +153,7 @@ void BloodModel::outdate(State& state, kernel::LpId lp, DayNumber day, DayNumber
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
     for (std::size_t p = 0; p < kProductCount; ++p) {
+      if (!stock.has_expired(product_at(p), usable_from)) continue;
       const GroupCounts outdated = stock.remove_expired(product_at(p), usable_from);
       for (std::size_t g = 0; g < kGroupCount; ++g) {
         if (outdated[g] == 0) continue;
@@ -557,6 +558,13 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
 
   for (std::size_t p = 0; p < kProductCount; ++p) {
     const Product product = product_at(p);
+    // A product this hospital never asks for, with nobody waiting: nothing to
+    // draw or issue (draw_requests draws nothing for a zero mean).
+    if (site.demand_per_day[p] == 0.0 && std::all_of(hs.backlog.begin() + static_cast<std::ptrdiff_t>(p * kGroupCount),
+                                                      hs.backlog.begin() + static_cast<std::ptrdiff_t>((p + 1) * kGroupCount),
+                                                      [](const auto& waiting) { return waiting.empty(); })) {
+      continue;
+    }
     auto random = daily_stream(state.seed, site.stream, day, Purpose::Demand, p);
     const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * factors[p], random);
     std::array<std::int64_t, kGroupCount> requests{};
@@ -609,7 +617,8 @@ StockCounts BloodModel::order_quantities(const State& state, const Site& site, D
   StockCounts order{};
   for (std::size_t k = 0; k < kStockKinds; ++k) {
     const Product p = product_of(k);
-    const std::int64_t position = ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k];
+    // Looked up only where a rule reads it (never negative).
+    const auto inventory_position = [&] { return ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k]; };
     const std::int64_t S = site.order_up_to_units[index(p)];
     const std::int64_t standing = site.standing_order_units[index(p)];
     const double share = sc.demand.group_shares[k % kGroupCount];
@@ -617,6 +626,7 @@ StockCounts BloodModel::order_quantities(const State& state, const Site& site, D
       order[k] = std::llround(static_cast<double>(standing) * share);
     } else if (S > 0) {  // textbook rules in units, split by the patients' group shares
       const auto S_k = static_cast<std::int64_t>(std::llround(static_cast<double>(S) * share));
+      const std::int64_t position = inventory_position();
       if (site.order_policy == OrderPolicy::WasteConscious) {
         // Hendrix et al. (2019): replace too what will outdate unused.
         const std::int64_t mu = std::llround(site.demand_per_day[index(p)] * share);
@@ -626,9 +636,10 @@ StockCounts BloodModel::order_quantities(const State& state, const Site& site, D
         const auto s_k = static_cast<std::int64_t>(std::llround(static_cast<double>(site.reorder_point_units[index(p)]) * share));
         order[k] = position <= s_k ? std::max<std::int64_t>(0, S_k - position) : 0;
       }
-    } else if (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply)) {
+    } else if (site.usage_per_day[k] > 0.0 &&  // else the target is 0 and so is the order
+               (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply))) {
       const auto target = static_cast<std::int64_t>(std::ceil(site.order_up_to_days * site.usage_per_day[k] - 1e-9));
-      order[k] = std::max<std::int64_t>(0, target - position);
+      order[k] = target > 0 ? std::max<std::int64_t>(0, target - inventory_position()) : 0;
     }
   }
   return order;

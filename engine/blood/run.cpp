@@ -3,8 +3,23 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <utility>
 
 namespace giotmau::blood {
+
+namespace {
+
+// Whether the LP's measure rows are the world's areas, in order.
+bool lp_records_all_areas(const World& world, kernel::LpId lp) {
+  const std::vector<int>& rows = world.lp_areas[lp];
+  if (rows.size() != world.area_names.size()) return false;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (rows[r] != static_cast<int>(r)) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
   RunResult result;
@@ -20,11 +35,15 @@ RunResult run(std::shared_ptr<const World> world, const RunOptions& options) {
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   result.trace_hash = sim.trace_hash();
 
-  result.measures = DailyMeasures(world->days, static_cast<int>(world->area_names.size()));
+  // One LP recording every area in order (a small system) already holds the
+  // run's measures: take them rather than add them into a new copy.
+  const bool one_lp_holds_all = world->lp_count == 1 && lp_records_all_areas(*world, 0);
+  result.measures = one_lp_holds_all ? std::move(sim.state(0).measures)
+                                     : DailyMeasures(world->days, static_cast<int>(world->area_names.size()));
   result.drives = world->drive_templates;
   for (kernel::LpId lp = 0; lp < world->lp_count; ++lp) {
     const LpState& st = sim.state(lp);
-    result.measures.add_rows(st.measures, world->lp_areas[lp]);
+    if (!one_lp_holds_all) result.measures.add_rows(st.measures, world->lp_areas[lp]);
     for (const auto& [drive, counts] : st.drives) {
       DriveRecord& r = result.drives[static_cast<std::size_t>(drive)];
       r.invited += counts.invited;

@@ -143,6 +143,8 @@ class Simulation {
   const KernelConfig& config() const noexcept { return config_; }
   const RunStatistics& statistics() const noexcept { return stats_; }
   const State& state(LpId id) const { return lps_.at(id).state; }
+  // For taking results out of an LP once the run is over.
+  State& state(LpId id) { return lps_.at(id).state; }
   std::uint64_t events_processed(LpId id) const { return lps_.at(id).events_processed; }
   std::size_t pending_events(LpId id) const { return lps_.at(id).heap.size() + lps_.at(id).inbox.size(); }
 
