@@ -84,6 +84,10 @@ Kpis kpis_over(const RunResult& result, int root, DayNumber first, DayNumber las
         k.produced += m.at(Measure::Produced, d, a, group, Product::RedCells);
         k.outdated += m.at(Measure::Outdated, d, a, group, Product::RedCells);
         stock_sum += static_cast<double>(m.at(Measure::OnHand, d, a, group, Product::RedCells));
+        k.platelet_requested += m.at(Measure::Requested, d, a, group, Product::Platelets);
+        k.platelet_issued += m.at(Measure::Issued, d, a, group, Product::Platelets);
+        k.platelet_shortage_units += m.at(Measure::Shortage, d, a, group, Product::Platelets);
+        k.platelet_outdated += m.at(Measure::Outdated, d, a, group, Product::Platelets);
         for (std::size_t p = 0; p < kProductCount; ++p) {
           issued_all += m.at(Measure::Issued, d, a, group, product_at(p));
           age_days_all += m.at(Measure::IssuedAgeDays, d, a, group, product_at(p));
@@ -129,6 +133,9 @@ Kpis kpis_over(const RunResult& result, int root, DayNumber first, DayNumber las
     if (!only_month || month_index(a.day) == *only_month) ++k.appeals;
   }
   k.fill_rate = k.requested > 0 ? static_cast<double>(k.issued) / static_cast<double>(k.requested) : 1.0;
+  k.platelet_fill_rate = k.platelet_requested > 0
+                             ? static_cast<double>(k.platelet_issued) / static_cast<double>(k.platelet_requested)
+                             : 1.0;
   k.outdate_rate = k.produced > 0 ? static_cast<double>(k.outdated) / static_cast<double>(k.produced) : 0.0;
   k.mean_age_at_issue_days = issued_all > 0 ? static_cast<double>(age_days_all) / static_cast<double>(issued_all) : 0.0;
   k.cost_per_day = days_counted > 0 ? k.cost / days_counted : 0.0;

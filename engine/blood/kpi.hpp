@@ -26,6 +26,13 @@ struct Kpis {
   double outdate_rate = 0;              // outdated / produced, red cells
   double mean_age_at_issue_days = 0;    // all products, issued in these areas: sum of ages at issue / units
   double days_of_supply = 0;            // mean red-cell stock / mean daily red-cell issues
+  // Platelets: what a dengue season strains (demand.surge); their shortage
+  // counts requests lost, as for red cells.
+  std::int64_t platelet_requested = 0;
+  std::int64_t platelet_issued = 0;
+  std::int64_t platelet_shortage_units = 0;
+  std::int64_t platelet_outdated = 0;
+  double platelet_fill_rate = 0;        // issued / requested, platelets
   double cost = 0;                      // sum of the daily cost (SiteCosts; revenue subtracted)
   double cost_per_day = 0;
   std::array<std::int64_t, 12> collected_by_month{};

@@ -28,6 +28,11 @@ using experiments::PartComparison;
 // The KPIs a planner reads by place and month, in this order.
 constexpr std::array<Kpi, 6> kPlannerKpis = {Kpi::Collected, Kpi::ShortageUnits, Kpi::ShortageDays,
                                             Kpi::Outdated,  Kpi::FillRate,      Kpi::DaysOfSupply};
+// "Where it helped / hurt" also names platelet losses (a dengue season moves
+// only them).
+constexpr std::array<Kpi, 7> kSummaryKpis = {Kpi::Collected, Kpi::ShortageUnits, Kpi::ShortageDays,
+                                            Kpi::Outdated,  Kpi::FillRate,      Kpi::DaysOfSupply,
+                                            Kpi::PlateletShortageUnits};
 
 std::string mean_pm(const Estimate& e, int decimals) {
   if (e.n == 0 || !std::isfinite(e.mean)) return "-";
@@ -54,7 +59,7 @@ struct Change {
 void collect_changes(const std::vector<PartComparison>& parts, Breakdown breakdown, std::size_t s,
                      std::vector<Change>& out) {
   for (const PartComparison& part : parts) {
-    for (const Kpi kpi : kPlannerKpis) {
+    for (const Kpi kpi : kSummaryKpis) {
       const KpiComparison& k = part.kpis[experiments::index(kpi)];
       if (experiments::better_direction(kpi) == 0 || !k.differences[s].significant) continue;
       out.push_back(Change{breakdown, part.display_name, kpi, k.differences[s].estimate});
@@ -71,7 +76,7 @@ void print_changes(std::FILE* out, const char* heading, const std::vector<Change
   // KPI by KPI, the largest changes in units of the KPI: the 3 provinces and
   // the 2 months that moved most.
   std::size_t left_out = 0;
-  for (const Kpi kpi : kPlannerKpis) {
+  for (const Kpi kpi : kSummaryKpis) {
     for (const auto& [breakdown, shown_at_most] : {std::pair{Breakdown::Province, 3}, std::pair{Breakdown::Month, 2}}) {
       std::vector<const Change*> these;
       for (const Change& c : changes) {

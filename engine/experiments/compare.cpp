@@ -122,12 +122,15 @@ int better_direction(Kpi kpi) noexcept {
   switch (kpi) {
     case Kpi::FillRate:
     case Kpi::Collected:
+    case Kpi::PlateletFillRate:
       return +1;
     case Kpi::ShortageUnits:
     case Kpi::ShortageDays:
     case Kpi::OutdateRate:
     case Kpi::Outdated:
     case Kpi::Appeals:
+    case Kpi::PlateletShortageUnits:
+    case Kpi::PlateletOutdated:
       return -1;
     default:
       return 0;

@@ -27,6 +27,9 @@ KpiValues common_values(const blood::Kpis& k) {
   v[index(Kpi::DonatedFirstTime)] = static_cast<double>(k.donated_by_kind[0]);
   v[index(Kpi::DonatedRepeat)] = static_cast<double>(k.donated_by_kind[1]);
   v[index(Kpi::DonatedRegular)] = static_cast<double>(k.donated_by_kind[2]);
+  v[index(Kpi::PlateletFillRate)] = k.platelet_fill_rate;
+  v[index(Kpi::PlateletShortageUnits)] = static_cast<double>(k.platelet_shortage_units);
+  v[index(Kpi::PlateletOutdated)] = static_cast<double>(k.platelet_outdated);
   return v;
 }
 
@@ -69,6 +72,7 @@ bool is_count(Kpi k) noexcept {
     case Kpi::OutdateRate:
     case Kpi::MeanAgeAtIssue:
     case Kpi::DaysOfSupply:
+    case Kpi::PlateletFillRate:
       return false;
     default:
       return true;

@@ -30,8 +30,11 @@ enum class Kpi : std::uint8_t {
   DonatedFirstTime,
   DonatedRepeat,
   DonatedRegular,
+  PlateletFillRate,
+  PlateletShortageUnits,
+  PlateletOutdated,
 };
-inline constexpr std::size_t kKpiCount = 19;
+inline constexpr std::size_t kKpiCount = 22;
 
 struct KpiInfo {
   Kpi kpi;
@@ -61,6 +64,9 @@ inline constexpr std::array<KpiInfo, kKpiCount> kKpis = {{
     {Kpi::DonatedFirstTime, "donated_first_time", "whole-blood donations by first-time donors", false, 1},
     {Kpi::DonatedRepeat, "donated_repeat", "whole-blood donations by repeat donors", false, 1},
     {Kpi::DonatedRegular, "donated_regular", "whole-blood donations by regular donors", false, 1},
+    {Kpi::PlateletFillRate, "platelet_fill_rate", "platelets issued / requested", false, 4},
+    {Kpi::PlateletShortageUnits, "platelet_shortage_units", "platelet requests lost", false, 1},
+    {Kpi::PlateletOutdated, "platelet_outdated", "platelet units outdated", false, 1},
 }};
 
 constexpr std::size_t index(Kpi k) noexcept { return static_cast<std::size_t>(k); }

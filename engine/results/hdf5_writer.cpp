@@ -592,6 +592,8 @@ struct KpiRow {
   std::int64_t collected, target, appeals, balked;
   double mean_wait_minutes, p90_wait_minutes, cost_per_day;
   std::int64_t donated_students, donated_workers, donated_first_time, donated_repeat, donated_regular;
+  double platelet_fill_rate;
+  std::int64_t platelet_shortage_units, platelet_outdated;
 };
 
 Compound kpi_row_type() {
@@ -615,7 +617,10 @@ Compound kpi_row_type() {
       .add("donated_workers", offsetof(KpiRow, donated_workers), H5T_NATIVE_INT64)
       .add("donated_first_time", offsetof(KpiRow, donated_first_time), H5T_NATIVE_INT64)
       .add("donated_repeat", offsetof(KpiRow, donated_repeat), H5T_NATIVE_INT64)
-      .add("donated_regular", offsetof(KpiRow, donated_regular), H5T_NATIVE_INT64);
+      .add("donated_regular", offsetof(KpiRow, donated_regular), H5T_NATIVE_INT64)
+      .add("platelet_fill_rate", offsetof(KpiRow, platelet_fill_rate), H5T_NATIVE_DOUBLE)
+      .add("platelet_shortage_units", offsetof(KpiRow, platelet_shortage_units), H5T_NATIVE_INT64)
+      .add("platelet_outdated", offsetof(KpiRow, platelet_outdated), H5T_NATIVE_INT64);
   return type;
 }
 
@@ -625,7 +630,7 @@ KpiRow kpi_row(std::size_t index, const RunResult& r) {
           k.outdate_rate, k.mean_age_at_issue_days, k.days_of_supply, k.collected, k.target, r.appeals,
           k.balked, k.mean_wait_minutes, k.p90_wait_minutes, k.cost_per_day,
           k.donated_by_occupation[1], k.donated_by_occupation[0], k.donated_by_kind[0], k.donated_by_kind[1],
-          k.donated_by_kind[2]};
+          k.donated_by_kind[2], k.platelet_fill_rate, k.platelet_shortage_units, k.platelet_outdated};
 }
 
 // ---------------------------------------------------------------- checks
