@@ -176,6 +176,14 @@ def campaigns(scenario: dict) -> list[dict]:
              "end": as_date(c["end"]), "areas": list(c.get("areas", []))} for c in scenario.get("campaign", [])]
 
 
+def surges(scenario: dict) -> list[dict]:
+    """Demand surge windows ([[demand.surge]], e.g. a dengue season): name,
+    start, end (dates), factor, products and areas ([] = all)."""
+    return [{"name": s["name"], "start": as_date(s["start"]), "end": as_date(s["end"]),
+             "factor": float(s.get("factor", 1.0)), "products": list(s.get("products", [])),
+             "areas": list(s.get("areas", []))} for s in scenario.get("demand", {}).get("surge", [])]
+
+
 # ------------------------------------------------------------------ the area tree
 
 def ancestors(areas: pd.DataFrame, name: str) -> list[str]:

@@ -67,8 +67,9 @@ TEXT = {
         "dos": "Số ngày dự trữ",
         "dos_note": "Tồn kho cuối ngày chia cho lượng phát trung bình mỗi ngày (trung bình các lần lặp). "
                     "Dải màu: bình thường / thấp / nguy cấp theo ngưỡng của kịch bản ({low} và {critical} ngày); "
-                    "vùng tô: Tết và các chiến dịch.",
+                    "vùng tô: Tết, các chiến dịch và các đợt tăng nhu cầu (ví dụ sốt xuất huyết).",
         "red_cells": "Hồng cầu",
+        "all_products": "mọi chế phẩm",
         "platelets": "Tiểu cầu",
         "national": "Toàn quốc",
         "days": "ngày",
@@ -119,6 +120,8 @@ TEXT = {
             "mean_age_at_issue_days": "Tuổi khi phát (ngày)",
             "appeals": "Lời kêu gọi",
             "target": "Kế hoạch",
+            "platelet_fill_rate": "Tỷ lệ đáp ứng tiểu cầu",
+            "platelet_shortage_units": "Thiếu tiểu cầu (đơn vị)",
         },
         "month_names": ["Th1", "Th2", "Th3", "Th4", "Th5", "Th6", "Th7", "Th8", "Th9", "Th10", "Th11", "Th12"],
         "day": "Ngày",
@@ -141,8 +144,9 @@ TEXT = {
         "file": "File",
         "dos": "Days of supply",
         "dos_note": "End-of-day stock over mean daily issues (mean over replications). Bands: normal / low / "
-                    "critical at the scenario's thresholds ({low} and {critical} days); shaded: Tết and campaigns.",
+                    "critical at the scenario's thresholds ({low} and {critical} days); shaded: Tết, campaigns and demand surges (e.g. dengue).",
         "red_cells": "Red cells",
+        "all_products": "all products",
         "platelets": "Platelets",
         "national": "National",
         "days": "days",
@@ -193,6 +197,8 @@ TEXT = {
             "mean_age_at_issue_days": "Age at issue (days)",
             "appeals": "Appeals",
             "target": "Target",
+            "platelet_fill_rate": "Platelet fill rate",
+            "platelet_shortage_units": "Platelet shortage (units)",
         },
         "month_names": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         "day": "Day",
@@ -318,13 +324,18 @@ def classify(paths: list[pathlib.Path]) -> tuple[list[pathlib.Path], pathlib.Pat
 # ------------------------------------------------------------------ charts
 
 def window_shapes(fig, res: Results, t: dict, rows: int, first, last):
-    """Tết and campaign windows as shaded rectangles on every row, each in its own colour."""
+    """Tết, campaign and demand-surge windows as shaded rectangles on every row, each in its own colour."""
     windows = []
     tet = gr.tet_window(res.scenario)
     if tet:
         windows.append((t["tet"], tet[0], tet[1], TET_COLOUR))
     for i, c in enumerate(gr.campaigns(res.scenario)):
         windows.append((c.get("display_name") or c["name"], c["start"], c["end"], WINDOW_COLOURS[i % len(WINDOW_COLOURS)]))
+    campaigns = len(windows)
+    for i, s in enumerate(gr.surges(res.scenario)):
+        what = ", ".join(t.get(p, p).lower() for p in s["products"]) or t["all_products"]
+        windows.append((f"{s['name']} ({what} ×{s['factor']:g})", s["start"], s["end"],
+                        WINDOW_COLOURS[(campaigns + i) % len(WINDOW_COLOURS)]))
     for label, start, end, colour in windows:
         start, end = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
         if end < first or start > last:
@@ -461,7 +472,7 @@ def difference_chart(table: pd.DataFrame, breakdown: str, scenario: str, t: dict
 
 def _better(kpi: str) -> int:
     return {"collected": 1, "fill_rate": 1, "shortage_units": -1, "shortage_days": -1, "outdated": -1,
-            "outdate_rate": -1, "appeals": -1}.get(kpi, 0)
+            "outdate_rate": -1, "appeals": -1, "platelet_fill_rate": 1, "platelet_shortage_units": -1}.get(kpi, 0)
 
 
 # ------------------------------------------------------------------ page
@@ -525,7 +536,7 @@ def kpi_table(results: list[Results], t: dict) -> str:
         k = gr.load_kpi(r.path)
         kpis[r.name] = k
     for name in ["collected", "target", "fill_rate", "shortage_units", "shortage_days", "outdated", "outdate_rate",
-                 "days_of_supply", "mean_age_at_issue_days", "appeals"]:
+                 "days_of_supply", "mean_age_at_issue_days", "appeals", "platelet_fill_rate", "platelet_shortage_units"]:
         if not all(name in k for k in kpis.values()):
             continue
         cells = []
