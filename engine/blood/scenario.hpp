@@ -214,10 +214,10 @@ struct ProductDemandSpec {
   DemandDistribution distribution = DemandDistribution::Poisson;
   double dispersion = 0;            // negative binomial k, or gamma shape; <= 0 = Poisson
   // Seasonality of this product alone; unset: DemandSpec's shared values.
-  std::optional<std::array<double, 12>> month_factors;
-  std::optional<double> tet_surge_factor;
-  std::optional<int> tet_surge_days_before;
-  std::optional<int> tet_surge_days_after;
+  std::optional<std::array<double, 12>> month_factors{};
+  std::optional<double> tet_surge_factor{};
+  std::optional<int> tet_surge_days_before{};
+  std::optional<int> tet_surge_days_after{};
 };
 
 // Extra demand in a window: a surge of some products in some areas (a

@@ -92,8 +92,8 @@ struct CompareOptions {
   double confidence = kDefaultConfidence;
   ProgressCallback progress;              // over all scenarios: total = scenarios x replications
   // Each replication's full results as it finishes (see ResultCallback).
-  std::function<void(std::size_t scenario, std::size_t index, const blood::RunResult&)> on_result;
-  ReplicationRunner run_replications;     // empty: experiments::run_replications, in this process
+  std::function<void(std::size_t scenario, std::size_t index, const blood::RunResult&)> on_result{};
+  ReplicationRunner run_replications{};    // empty: experiments::run_replications, in this process
 };
 
 // Called once per scenario as soon as its replications are done (e.g. to write

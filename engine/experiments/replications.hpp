@@ -53,7 +53,7 @@ struct ReplicationOptions {
   // Runs replications first .. first + replications - 1 (a part of a larger
   // experiment: a job-array task or an MPI rank); replication r keeps its seed.
   std::size_t first = 0;
-  ResultCallback on_result;
+  ResultCallback on_result{};
 };
 
 // The parts of the country, and of the year, a summary or comparison breaks

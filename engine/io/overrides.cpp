@@ -124,7 +124,7 @@ class Applier {
       return std::nullopt;
     }
     auto parsed = parse(o_.value);
-    if (parsed && parsed->size() == 1 && parsed->get("v") != nullptr) return std::move(parsed);
+    if (parsed && parsed->size() == 1 && parsed->get("v") != nullptr) return parsed;
     return toml::table{{"v", o_.value}};  // not a TOML value: text (validation says if text is wrong there)
   }
 
@@ -184,13 +184,13 @@ class Applier {
     // Converted by reading the value again in the other form, so that it
     // keeps a source for the messages that cite it.
     if (existing->is_floating_point() && v.is_integer()) {
-      if (auto again = parse(std::to_string(v.as_integer()->get()) + ".0")) return std::move(again);
+      if (auto again = parse(std::to_string(v.as_integer()->get()) + ".0")) return again;
       return toml::table{{"v", static_cast<double>(v.as_integer()->get())}};
     }
     if (existing->is_integer() && v.is_floating_point()) {
       const double x = v.as_floating_point()->get();
       if (std::isfinite(x) && x == std::floor(x) && std::abs(x) < 9.0e15) {
-        if (auto again = parse(std::to_string(static_cast<std::int64_t>(x)))) return std::move(again);
+        if (auto again = parse(std::to_string(static_cast<std::int64_t>(x)))) return again;
       }
     }
     fail("expected " + kind(*existing) + " (as the scenario has there), got " + kind(v) + " '" + o_.value + "'");

@@ -55,12 +55,12 @@ struct LoadLimits {
 
 struct LoadOptions {
   // Moves the scenario to this year (as its `year` key does, and winning over it).
-  std::optional<int> year;
-  LoadLimits limits;
+  std::optional<int> year{};
+  LoadLimits limits{};
   // `--set` overrides, applied to the merged document before it is read:
   // every check applies to them, and resolved_toml (so the SHA-256) holds
   // them. A bad key or value is a ScenarioIssue naming the `--set` argument.
-  std::vector<ScenarioOverride> overrides;
+  std::vector<ScenarioOverride> overrides{};
 };
 
 // Loads `file` and the chain of files it `extends`. Throws ScenarioError.

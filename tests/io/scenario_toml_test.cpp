@@ -735,7 +735,9 @@ TEST(ScenarioTomlBroken, TheCommandLineExitsWith2AndWritesNothing) {
     const std::string printed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const std::string located = file.string() + ":";
     EXPECT_NE(printed.find(located), std::string::npos) << printed.substr(0, 500);
-    if (!c.key_path.empty()) EXPECT_NE(printed.find(": " + c.key_path + ": "), std::string::npos) << printed.substr(0, 500);
+    if (!c.key_path.empty()) {
+      EXPECT_NE(printed.find(": " + c.key_path + ": "), std::string::npos) << printed.substr(0, 500);
+    }
     for (const auto& entry : fs::directory_iterator(dir.path())) {
       EXPECT_EQ(entry.path().extension() == ".h5" || entry.path().string().find(".h5.tmp") != std::string::npos, false)
           << entry.path();
