@@ -959,14 +959,24 @@ def summer_non_students(provinces: list[Province]) -> str:
           f"# {n} session days per province; target = {extra_share:.0%} of the province plan; capacity = {CAPACITY_OVER_PLAN} × target / {n}",
           "# the sessions take the campaign's segments (workers)",
           "session = ["]
+    L += campaign_sessions("summer-workplaces", provinces, wd, start, end, extra_share)
+    return "\n".join(L) + "\n"
+
+
+def campaign_sessions(prefix: str, provinces: list[Province], wd: list[str], start: dt.date, end: dt.date,
+                      extra_share: float) -> list[str]:
+    """A campaign's inline session list: one series per province on weekdays
+    `wd` from `start` to `end`, its target `extra_share` of the province plan."""
+    n = days_on(wd, start, end)
+    L = []
     for p in provinces:
         t = round(p.plan * extra_share)
         cap = max(10, math.ceil(CAPACITY_OVER_PLAN * t / n))
-        L.append("  " + inline({"name": f"summer-workplaces-{p.slug}", "area": p.slug,
+        L.append("  " + inline({"name": f"{prefix}-{p.slug}", "area": p.slug,
                                 "weekdays": wd, "from": yearly(start), "to": yearly(end), "capacity": cap,
                                 "target_units": t, "walk_in_per_capacity": 0.3}) + ",")
     L.append("]")
-    return "\n".join(L) + "\n"
+    return L
 
 
 # Provinces with large universities (assumed from the data README's hub and
@@ -1004,13 +1014,7 @@ def student_campaign_before_summer(provinces: list[Province]) -> str:
           f"# {n} session days per province; target = {extra_share:.0%} of the province plan; capacity = {CAPACITY_OVER_PLAN} × target / {n}",
           "# the sessions take the campaign's segments (students)",
           "session = ["]
-    for p in chosen:
-        t = round(p.plan * extra_share)
-        cap = max(10, math.ceil(CAPACITY_OVER_PLAN * t / n))
-        L.append("  " + inline({"name": f"campus-drives-{p.slug}", "area": p.slug,
-                                "weekdays": wd, "from": yearly(start), "to": yearly(end), "capacity": cap,
-                                "target_units": t, "walk_in_per_capacity": 0.3}) + ",")
-    L.append("]")
+    L += campaign_sessions("campus-drives", chosen, wd, start, end, extra_share)
     return "\n".join(L) + "\n"
 
 
