@@ -148,7 +148,7 @@ std::string plan_status(bool sized, const experiments::AreaOutcome& o, bool at_f
   std::string s;
   if (!o.meets_fill) s = at_ceiling ? "short at ceiling" : "short";
   if (!o.meets_outdate) s += s.empty() ? "outdates" : ", outdates";
-  if (s.empty()) s = "ok";
+  if (s.empty()) s = o.holds_fill && o.holds_outdate ? "ok" : "ok, no fresh-seed margin";
   if (at_floor) s += " (floor)";
   return s;
 }
@@ -215,6 +215,7 @@ PlanRow province_row(const experiments::ProvincePlan& p, std::optional<std::size
   r.outdate_rate_low = period ? unit_clamp(o.outdate_rate.low()) : kNoValue;
   r.outdate_rate_high = period ? unit_clamp(o.outdate_rate.high()) : kNoValue;
   r.status = period ? plan_status(p.sized, o, p.at_floor, p.at_ceiling) : "";
+  r.reason = period ? p.reason : "";
   return r;
 }
 
@@ -286,6 +287,8 @@ void write_outcome(JsonWriter& w, const experiments::AreaOutcome& o) {
     w.field("stddev", e.has_interval() ? e.stddev : kNoValue).end_object();
   }
   w.field("meets_fill_rate", o.meets_fill).field("meets_outdate_rate", o.meets_outdate);
+  w.field("fill_rate_fresh_bound", o.fill_rate_fresh_bound).field("outdate_rate_fresh_bound", o.outdate_rate_fresh_bound);
+  w.field("holds_on_fresh_seeds", o.holds_fill && o.holds_outdate);
   w.field("requested", o.requested).field("collected", o.collected);
 }
 
@@ -480,7 +483,7 @@ std::string plan_csv(const std::vector<PlanRow>& rows) {
   std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark: spreadsheets then read "Hà Nội" right
   csv += "level,region,area,month,period_target,current_plan,difference,multiplier,sessions_current,"
          "typical_capacity,session_change,fill_rate,fill_rate_low,fill_rate_high,outdate_rate,outdate_rate_low,"
-         "outdate_rate_high,status\r\n";
+         "outdate_rate_high,status,reason\r\n";
   for (const PlanRow& r : rows) {
     csv += csv_cell(r.level) + "," + csv_cell(r.region) + "," + csv_cell(r.area) + "," + csv_cell(r.month);
     // append, not "," + s: GCC 12 warns (-Wrestrict) falsely on operator+(const char*, string&&).
@@ -495,7 +498,7 @@ std::string plan_csv(const std::vector<PlanRow>& rows) {
                            r.outdate_rate_high}) {
       csv.append(",").append(csv_number(v));
     }
-    csv.append(",").append(csv_cell(r.status)).append("\r\n");
+    csv.append(",").append(csv_cell(r.status)).append(",").append(csv_cell(r.reason)).append("\r\n");
   }
   return csv;
 }
@@ -567,7 +570,7 @@ std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, 
     w.begin_object().field("area", p.area).field("region", p.region).field("sized", p.sized);
     w.field("multiplier", p.multiplier).field("tight", p.tight).field("at_floor", p.at_floor);
     w.field("at_ceiling", p.at_ceiling).field("period_target", p.annual_target);
-    w.field("status", plan_status(p.sized, p.outcome, p.at_floor, p.at_ceiling));
+    w.field("status", plan_status(p.sized, p.outcome, p.at_floor, p.at_ceiling)).field("reason", p.reason);
     write_outcome(w, p.outcome);
     w.end_object();
   }

@@ -75,6 +75,7 @@ struct PlanRow {
   double fill_rate = 0, fill_rate_low = 0, fill_rate_high = 0;
   double outdate_rate = 0, outdate_rate_low = 0, outdate_rate_high = 0;
   std::string status;                  // ok, short, outdates, ...: provinces' and the nation's period rows
+  std::string reason;                  // why a province misses a goal, in words and figures (its period row)
 };
 
 // The whole table: every province's months then its period row, then each
