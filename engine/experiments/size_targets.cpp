@@ -426,9 +426,12 @@ class Search {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   }
   // Evaluations kept for the fresh verification (kVerificationSets of them)
-  // and one repair of it (one more, when the cap is 6 or more).
+  // and one repair of it (as many again when the cap is 10 or more, one when
+  // it is 6 or more): a repair on 2R replications needs a smaller margin than
+  // on R (fresh_seed_factor), and so fewer evaluations than the search would.
   std::size_t search_budget() const {
-    const std::size_t reserve = kVerificationSets + (o_.max_evaluations >= 6 ? 1 : 0);
+    const std::size_t repair = o_.max_evaluations >= 10 ? kVerificationSets : o_.max_evaluations >= 6 ? 1 : 0;
+    const std::size_t reserve = kVerificationSets + repair;
     return o_.max_evaluations > reserve ? o_.max_evaluations - reserve : 1;
   }
 
@@ -588,13 +591,13 @@ class Search {
 
   // ---- verification: the plan on seeds the search never saw
 
-  // Runs the plan on a fresh set of replications (seeds R(k+1) .. R(k+2)-1
-  // for round k). A province whose fill rate misses the goal there with the
+  // Runs the plan on 2R replications no evaluation has used (R .. 3R - 1 of
+  // the seed). A province whose fill rate misses the goal there with the
   // fresh-seed margin (AreaOutcome::holds_fill) is raised by its own slope
-  // towards it and the plan is run again on another fresh set, while the cap
-  // allows. The figures reported are the last set's: seeds the plan was
-  // fixed before. (Outdates over the limit are not repaired: fewer sessions
-  // would lose the fill rate; the province's reason says so.)
+  // towards it and the plan is run again on the next unused replications,
+  // while the cap allows. The figures reported are the last round's: seeds
+  // the plan was fixed before. (Outdates over the limit are not repaired:
+  // fewer sessions would lose the fill rate; the province's reason says so.)
   void verify(std::vector<double> x) {
     std::size_t next = o_.replications;  // the first replication no evaluation has used
     for (std::size_t round = 0;; ++round) {
