@@ -691,21 +691,22 @@ class Search {
       }
     }
     if (!a.holds_outdate) {
-      const double bound = std::max(a.outdate_rate.high(), a.outdate_rate_fresh_bound);
+      const double high = a.outdate_rate.high(), fresh = a.outdate_rate_fresh_bound;
       if (pp.multiplier <= o_.min_multiplier * (1 + 1e-12)) {
-        add("outdates over the limit even at the floor: bound %.4f > %g at x%.3f, the fewest sessions allowed: "
-            "fewer sessions cannot fix it (its stock, orders and shelf life do)",
-            bound, g.max_outdate_rate, pp.multiplier);
+        add("outdates over the limit even at the floor: upper bound %.4f (with the fresh-seed margin %.4f) against "
+            "limit %g at x%.3f, the fewest sessions allowed: fewer sessions cannot fix it (its stock, orders and "
+            "shelf life do)",
+            high, fresh, g.max_outdate_rate, pp.multiplier);
       } else if (known(t.fail) && t.fail < final_x_[p]) {
         add("infeasible by scaling its sessions: at x%.3f, the smallest multiplier seen to meet the fill-rate goal, "
-            "the outdate bound is %.4f > limit %g, and at x%.3f the search saw its fill rate's bound (with the "
-            "fresh-seed margin) at %.4f < goal %g: the fill goal needs more collection than the outdate limit "
-            "allows, with its neighbours' plan as it is",
-            pp.multiplier, bound, g.max_outdate_rate, std::exp(t.fail), t.fail_bound, g.fill_rate);
+            "the outdate rate's upper bound is %.4f (with the fresh-seed margin %.4f) against limit %g, and at "
+            "x%.3f the search saw its fill rate's bound (with the fresh-seed margin) at %.4f < goal %g: the fill "
+            "goal needs more collection than the outdate limit allows, with its neighbours' plan as it is",
+            pp.multiplier, high, fresh, g.max_outdate_rate, std::exp(t.fail), t.fail_bound, g.fill_rate);
       } else {
-        add("outdates over the limit: bound %.4f > %g at x%.3f; the search found no lower multiplier that meets the "
-            "fill-rate goal within the cap",
-            bound, g.max_outdate_rate, pp.multiplier);
+        add("outdates over the limit: upper bound %.4f (with the fresh-seed margin %.4f) against limit %g at x%.3f; "
+            "the search found no lower multiplier that meets the fill-rate goal within the cap",
+            high, fresh, g.max_outdate_rate, pp.multiplier);
       }
     }
     return why;
