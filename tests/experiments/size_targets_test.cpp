@@ -177,8 +177,8 @@ TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalWithinTwelveEvaluations) {
 // the confidence. Checked as a user would meet it: ten sizings from ten
 // seeds, each plan that met the goals run on five fresh sets of n = 6: 150
 // province checks, of which at most 5% should miss, 7.5 expected. The test
-// allows 12 (8%; a procedure that misses 5% of the time passes 12 with
-// probability 0.97). The search before this margin, verifying the stated
+// allows 12 (8%; a procedure that misses 5% of the time stays within 12
+// with probability 0.96). The search before this margin, verifying the stated
 // bound on one fresh set, missed 16 of 135 (12%) here.
 TEST(SizeTargetsFreshSeeds, ThePlanMeetsTheCriterionOnFreshSeedsAtTheStatedConfidence) {
   const blood::Scenario s = short_scenario();
