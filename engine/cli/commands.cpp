@@ -245,7 +245,7 @@ results::Table plan_table(const std::vector<PlanRow>& rows) {
 // The --vary sweeps as the /sensitivity table: per varied value, the
 // national and regional period targets.
 results::Table sensitivity_table(const std::vector<SensitivityPoint>& points, const blood::World& world) {
-  std::vector<std::string> keys, levels, areas;
+  std::vector<std::string> keys, levels, areas, not_met;
   std::vector<double> values;
   std::vector<std::int64_t> targets, current, goals_met, evaluations;
   for (const SensitivityPoint& point : points) {
@@ -259,6 +259,7 @@ results::Table sensitivity_table(const std::vector<SensitivityPoint>& points, co
       current.push_back(r.current_plan);
       goals_met.push_back(point.result.goals_met());
       evaluations.push_back(static_cast<std::int64_t>(point.result.evaluations));
+      not_met.push_back(provinces_not_met(point.result));
     }
   }
   results::Table t;
@@ -267,7 +268,7 @@ results::Table sensitivity_table(const std::vector<SensitivityPoint>& points, co
                   "targets, the current plan at that value, whether the goals were met";
   t.columns = {{"key", keys},       {"value", values},          {"level", levels},
                {"area", areas},     {"period_target", targets}, {"current_plan", current},
-               {"goals_met", goals_met}, {"evaluations", evaluations}};
+               {"goals_met", goals_met}, {"evaluations", evaluations}, {"not_met", not_met}};
   return t;
 }
 

@@ -155,6 +155,21 @@ std::string plan_status(bool sized, const experiments::AreaOutcome& o, bool at_f
 
 double unit_clamp(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : v; }
 
+}  // namespace
+
+std::string provinces_not_met(const experiments::SizingResult& result) {
+  std::string names;
+  for (const experiments::ProvincePlan& p : result.provinces) {
+    if (!p.sized || p.reason.empty()) continue;
+    const experiments::AreaOutcome& o = p.outcome;
+    const char* which = !o.meets_fill ? "short" : !o.meets_outdate ? "outdates" : "no fresh-seed margin";
+    names += (names.empty() ? "" : ", ") + p.area + " (" + which + ")";
+  }
+  return names;
+}
+
+namespace {
+
 // The months the period covers, in order, as calendar-month indices and
 // labels (YYYY-MM within a year; month names when the period is longer and
 // the same calendar month recurs).
@@ -582,6 +597,7 @@ std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, 
   for (const SensitivityPoint& point : sensitivity) {
     w.begin_object().field("key", point.key).field("value", point.value);
     w.field("goals_met", point.result.goals_met()).field("evaluations", point.result.evaluations);
+    w.field("not_met", provinces_not_met(point.result));
     w.key("totals").begin_array();
     for (const PlanRow& r : plan_rows(point.result, world)) {
       if (r.month == "period" && r.level != "province") write_plan_row(w, r);
@@ -604,12 +620,14 @@ void print_sensitivity_text(std::FILE* out, const std::vector<SensitivityPoint>&
       std::fprintf(out, "\nsensitivity of the period target to %s\n", key.c_str());
       std::string header = pad("value", 12);
       for (const PlanRow& r : totals) header += pad(r.area, 14);
-      print_row(out, header + pad("current", 14) + pad("goals met", 11) + "evaluations");
+      print_row(out, header + pad("current", 14) + pad("goals met", 11) + pad("evaluations", 13) +
+                         "not met (why: docs/target-sizing.md)");
     }
     std::string row = pad(csv_number(point.value, "%g"), 12);
     for (const PlanRow& r : totals) row += pad(grouped(r.period_target), 14);
     print_row(out, row + pad(grouped(totals.back().current_plan), 14) +
-                       pad(point.result.goals_met() ? "yes" : "no", 11) + std::to_string(point.result.evaluations));
+                       pad(point.result.goals_met() ? "yes" : "no", 11) +
+                       pad(std::to_string(point.result.evaluations), 13) + provinces_not_met(point.result));
   }
 }
 

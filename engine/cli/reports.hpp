@@ -86,6 +86,10 @@ std::vector<PlanRow> plan_rows(const experiments::SizingResult& result, const bl
 // names right; RFC 4180 quoting; an empty cell for a missing number).
 std::string plan_csv(const std::vector<PlanRow>& rows);
 
+// The provinces that miss a goal and which: "lai-chau (no fresh-seed
+// margin), hue (outdates)"; empty when every province meets them.
+std::string provinces_not_met(const experiments::SizingResult& result);
+
 void print_plan_text(std::FILE* out, const experiments::SizingResult& result, const blood::World& world);
 
 std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, const ExperimentInfo& info,
