@@ -265,7 +265,7 @@ results::Table sensitivity_table(const std::vector<SensitivityPoint>& points, co
   results::Table t;
   t.name = "sensitivity";
   t.description = "the plan sized at each value of a varied scenario key (--vary): national and regional period "
-                  "targets, the current plan at that value, whether the goals were met";
+                  "targets, the current plan at that value, whether the goals were met and which provinces did not";
   t.columns = {{"key", keys},       {"value", values},          {"level", levels},
                {"area", areas},     {"period_target", targets}, {"current_plan", current},
                {"goals_met", goals_met}, {"evaluations", evaluations}, {"not_met", not_met}};

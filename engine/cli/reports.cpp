@@ -302,7 +302,8 @@ void write_outcome(JsonWriter& w, const experiments::AreaOutcome& o) {
     w.field("stddev", e.has_interval() ? e.stddev : kNoValue).end_object();
   }
   w.field("meets_fill_rate", o.meets_fill).field("meets_outdate_rate", o.meets_outdate);
-  w.field("fill_rate_fresh_bound", o.fill_rate_fresh_bound).field("outdate_rate_fresh_bound", o.outdate_rate_fresh_bound);
+  w.field("fill_rate_fresh_bound", o.fill_rate_fresh_bound);
+  w.field("outdate_rate_fresh_bound", o.outdate_rate_fresh_bound);
   w.field("holds_on_fresh_seeds", o.holds_fill && o.holds_outdate);
   w.field("requested", o.requested).field("collected", o.collected);
 }

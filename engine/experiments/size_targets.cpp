@@ -788,8 +788,9 @@ double fresh_seed_factor(double confidence, std::size_t fresh, std::size_t check
 }
 
 bool SizingResult::provinces_hold_on_fresh_seeds() const noexcept {
-  return std::all_of(provinces.begin(), provinces.end(),
-                     [](const ProvincePlan& p) { return !p.sized || (p.outcome.holds_fill && p.outcome.holds_outdate); });
+  return std::all_of(provinces.begin(), provinces.end(), [](const ProvincePlan& p) {
+    return !p.sized || (p.outcome.holds_fill && p.outcome.holds_outdate);
+  });
 }
 
 bool SizingResult::provinces_meet_fill() const noexcept {
