@@ -237,14 +237,15 @@ results::Table plan_table(const std::vector<PlanRow>& rows) {
                {"outdate_rate", numbers(&PlanRow::outdate_rate)},
                {"outdate_rate_low", numbers(&PlanRow::outdate_rate_low)},
                {"outdate_rate_high", numbers(&PlanRow::outdate_rate_high)},
-               {"status", text(&PlanRow::status)}};
+               {"status", text(&PlanRow::status)},
+               {"reason", text(&PlanRow::reason)}};
   return t;
 }
 
 // The --vary sweeps as the /sensitivity table: per varied value, the
 // national and regional period targets.
 results::Table sensitivity_table(const std::vector<SensitivityPoint>& points, const blood::World& world) {
-  std::vector<std::string> keys, levels, areas;
+  std::vector<std::string> keys, levels, areas, not_met;
   std::vector<double> values;
   std::vector<std::int64_t> targets, current, goals_met, evaluations;
   for (const SensitivityPoint& point : points) {
@@ -258,15 +259,16 @@ results::Table sensitivity_table(const std::vector<SensitivityPoint>& points, co
       current.push_back(r.current_plan);
       goals_met.push_back(point.result.goals_met());
       evaluations.push_back(static_cast<std::int64_t>(point.result.evaluations));
+      not_met.push_back(provinces_not_met(point.result));
     }
   }
   results::Table t;
   t.name = "sensitivity";
   t.description = "the plan sized at each value of a varied scenario key (--vary): national and regional period "
-                  "targets, the current plan at that value, whether the goals were met";
+                  "targets, the current plan at that value, whether the goals were met and which provinces did not";
   t.columns = {{"key", keys},       {"value", values},          {"level", levels},
                {"area", areas},     {"period_target", targets}, {"current_plan", current},
-               {"goals_met", goals_met}, {"evaluations", evaluations}};
+               {"goals_met", goals_met}, {"evaluations", evaluations}, {"not_met", not_met}};
   return t;
 }
 
@@ -381,14 +383,21 @@ void print_sizing_verdict(const experiments::SizingResult& r) {
                                    : "stopped at its share of the evaluation cap (each province at the smallest "
                                      "multiplier seen to meet the goal; see the status column)";
   std::printf("search: %s\n", search);
-  std::printf("verification: %zu fresh set(s) of seeds; the figures above are from the last (replications %zu .. %zu "
+  std::printf("verification: %zu round(s) on fresh seeds; the figures above are from the last (replications %zu .. %zu "
               "from the seed)\n",
               r.verification_rounds, r.verification_first_replication,
-              r.verification_first_replication + r.replications - 1);
+              r.verification_first_replication + r.verification_replications - 1);
   std::printf("short_of_fill_rate_goal: %s\n",
               names_where(r, [](const experiments::ProvincePlan& p) { return !p.outcome.meets_fill; }).c_str());
   std::printf("over_outdate_limit: %s\n",
               names_where(r, [](const experiments::ProvincePlan& p) { return !p.outcome.meets_outdate; }).c_str());
+  std::printf("without_fresh_seed_margin: %s\n", names_where(r, [](const experiments::ProvincePlan& p) {
+                return p.sized && p.outcome.meets_fill && p.outcome.meets_outdate &&
+                       !(p.outcome.holds_fill && p.outcome.holds_outdate);
+              }).c_str());
+  for (const auto& p : r.provinces) {
+    if (!p.reason.empty()) std::printf("why_not_met: %s: %s\n", p.area.c_str(), p.reason.c_str());
+  }
   std::printf("national_check: fill rate %s, outdate rate %s\n", r.national.meets_fill ? "met" : "missed",
               r.national.meets_outdate ? "met" : "missed");
   std::printf("goals_met: %s\n", r.goals_met() ? "yes" : "no");

@@ -168,12 +168,27 @@ std::string plan_status(bool sized, const experiments::AreaOutcome& o, bool at_f
   std::string s;
   if (!o.meets_fill) s = at_ceiling ? "short at ceiling" : "short";
   if (!o.meets_outdate) s += s.empty() ? "outdates" : ", outdates";
-  if (s.empty()) s = "ok";
+  if (s.empty()) s = o.holds_fill && o.holds_outdate ? "ok" : "ok, no fresh-seed margin";
   if (at_floor) s += " (floor)";
   return s;
 }
 
 double unit_clamp(double v) { return std::isfinite(v) ? std::clamp(v, 0.0, 1.0) : v; }
+
+}  // namespace
+
+std::string provinces_not_met(const experiments::SizingResult& result) {
+  std::string names;
+  for (const experiments::ProvincePlan& p : result.provinces) {
+    if (!p.sized || p.reason.empty()) continue;
+    const experiments::AreaOutcome& o = p.outcome;
+    const char* which = !o.meets_fill ? "short" : !o.meets_outdate ? "outdates" : "no fresh-seed margin";
+    names += (names.empty() ? "" : ", ") + p.area + " (" + which + ")";
+  }
+  return names;
+}
+
+namespace {
 
 // One column of the plan: a month, a year's total or the whole period.
 struct PlanSlot {
@@ -260,6 +275,7 @@ PlanRow province_row(const experiments::ProvincePlan& p, const PlanSlot& slot) {
   r.outdate_rate_low = period ? unit_clamp(o.outdate_rate.low()) : kNoValue;
   r.outdate_rate_high = period ? unit_clamp(o.outdate_rate.high()) : kNoValue;
   r.status = period ? plan_status(p.sized, o, p.at_floor, p.at_ceiling) : "";
+  r.reason = period ? p.reason : "";
   return r;
 }
 
@@ -331,6 +347,9 @@ void write_outcome(JsonWriter& w, const experiments::AreaOutcome& o) {
     w.field("stddev", e.has_interval() ? e.stddev : kNoValue).end_object();
   }
   w.field("meets_fill_rate", o.meets_fill).field("meets_outdate_rate", o.meets_outdate);
+  w.field("fill_rate_fresh_bound", o.fill_rate_fresh_bound);
+  w.field("outdate_rate_fresh_bound", o.outdate_rate_fresh_bound);
+  w.field("holds_on_fresh_seeds", o.holds_fill && o.holds_outdate);
   w.field("requested", o.requested).field("collected", o.collected);
 }
 
@@ -525,7 +544,7 @@ std::string plan_csv(const std::vector<PlanRow>& rows) {
   std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark: spreadsheets then read "Hà Nội" right
   csv += "level,region,area,month,period_target,current_plan,difference,multiplier,sessions_current,"
          "typical_capacity,session_change,fill_rate,fill_rate_low,fill_rate_high,outdate_rate,outdate_rate_low,"
-         "outdate_rate_high,status\r\n";
+         "outdate_rate_high,status,reason\r\n";
   for (const PlanRow& r : rows) {
     csv += csv_cell(r.level) + "," + csv_cell(r.region) + "," + csv_cell(r.area) + "," + csv_cell(r.month);
     // append, not "," + s: GCC 12 warns (-Wrestrict) falsely on operator+(const char*, string&&).
@@ -540,7 +559,7 @@ std::string plan_csv(const std::vector<PlanRow>& rows) {
                            r.outdate_rate_high}) {
       csv.append(",").append(csv_number(v));
     }
-    csv.append(",").append(csv_cell(r.status)).append("\r\n");
+    csv.append(",").append(csv_cell(r.status)).append(",").append(csv_cell(r.reason)).append("\r\n");
   }
   return csv;
 }
@@ -639,7 +658,7 @@ std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, 
     w.begin_object().field("area", p.area).field("region", p.region).field("sized", p.sized);
     w.field("multiplier", p.multiplier).field("tight", p.tight).field("at_floor", p.at_floor);
     w.field("at_ceiling", p.at_ceiling).field("period_target", p.annual_target);
-    w.field("status", plan_status(p.sized, p.outcome, p.at_floor, p.at_ceiling));
+    w.field("status", plan_status(p.sized, p.outcome, p.at_floor, p.at_ceiling)).field("reason", p.reason);
     write_outcome(w, p.outcome);
     w.end_object();
   }
@@ -651,6 +670,7 @@ std::string plan_json(const ScenarioLabel& scenario, const blood::World& world, 
   for (const SensitivityPoint& point : sensitivity) {
     w.begin_object().field("key", point.key).field("value", point.value);
     w.field("goals_met", point.result.goals_met()).field("evaluations", point.result.evaluations);
+    w.field("not_met", provinces_not_met(point.result));
     w.key("totals").begin_array();
     for (const PlanRow& r : plan_rows(point.result, world)) {
       if (r.month == "period" && r.level != "province") write_plan_row(w, r);
@@ -673,12 +693,14 @@ void print_sensitivity_text(std::FILE* out, const std::vector<SensitivityPoint>&
       std::fprintf(out, "\nsensitivity of the period target to %s\n", key.c_str());
       std::string header = pad("value", 12);
       for (const PlanRow& r : totals) header += pad(r.area, 14);
-      print_row(out, header + pad("current", 14) + pad("goals met", 11) + "evaluations");
+      print_row(out, header + pad("current", 14) + pad("goals met", 11) + pad("evaluations", 13) +
+                         "not met (why: docs/target-sizing.md)");
     }
     std::string row = pad(csv_number(point.value, "%g"), 12);
     for (const PlanRow& r : totals) row += pad(grouped(r.period_target), 14);
     print_row(out, row + pad(grouped(totals.back().current_plan), 14) +
-                       pad(point.result.goals_met() ? "yes" : "no", 11) + std::to_string(point.result.evaluations));
+                       pad(point.result.goals_met() ? "yes" : "no", 11) +
+                       pad(std::to_string(point.result.evaluations), 13) + provinces_not_met(point.result));
   }
 }
 

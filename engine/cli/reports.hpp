@@ -75,6 +75,7 @@ struct PlanRow {
   double fill_rate = 0, fill_rate_low = 0, fill_rate_high = 0;
   double outdate_rate = 0, outdate_rate_low = 0, outdate_rate_high = 0;
   std::string status;                  // ok, short, outdates, ...: provinces' and the nation's period rows
+  std::string reason;                  // why a province misses a goal, in words and figures (its period row)
 };
 
 // The whole table: every province's months (over several years: each year's
@@ -85,6 +86,10 @@ std::vector<PlanRow> plan_rows(const experiments::SizingResult& result, const bl
 // The rows as CSV (UTF-8 with a byte-order mark so that spreadsheets read the
 // names right; RFC 4180 quoting; an empty cell for a missing number).
 std::string plan_csv(const std::vector<PlanRow>& rows);
+
+// The provinces that miss a goal and which: "lai-chau (no fresh-seed
+// margin), hue (outdates)"; empty when every province meets them.
+std::string provinces_not_met(const experiments::SizingResult& result);
 
 void print_plan_text(std::FILE* out, const experiments::SizingResult& result, const blood::World& world);
 

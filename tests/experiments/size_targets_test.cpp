@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <random>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -129,14 +132,15 @@ TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalWithinTwelveEvaluations) {
 
   ASSERT_FALSE(r.history.empty());
   EXPECT_LT(r.history.front().provinces_meeting_fill, 3u) << "the scenario should start short";
-  EXPECT_TRUE(r.converged);
   EXPECT_TRUE(r.balanced);
   EXPECT_LE(r.evaluations, 12u);
-  EXPECT_EQ(r.evaluations, r.history.size());
+  EXPECT_EQ(r.evaluations, r.history.back().evaluation);  // a verification on 2R replications counts as two
   EXPECT_EQ(r.simulations, r.evaluations * o.replications);
   EXPECT_EQ(r.history.back().phase, SizingStep::Phase::Verification);
   EXPECT_GE(r.verification_first_replication, o.replications) << "verified on seeds the search never used";
+  EXPECT_GE(r.verification_replications, o.replications);
   EXPECT_TRUE(r.goals_met());
+  EXPECT_TRUE(r.provinces_hold_on_fresh_seeds());
 
   std::int64_t total = 0;
   for (const ProvincePlan& p : r.provinces) {
@@ -144,6 +148,9 @@ TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalWithinTwelveEvaluations) {
     EXPECT_TRUE(p.sized);
     EXPECT_TRUE(p.outcome.meets_fill);
     EXPECT_GE(p.outcome.fill_rate.low(), o.goals.fill_rate);
+    EXPECT_GE(p.outcome.fill_rate_fresh_bound, o.goals.fill_rate);  // with the margin for fresh seeds
+    EXPECT_LT(p.outcome.fill_rate_fresh_bound, p.outcome.fill_rate.low());
+    EXPECT_TRUE(p.reason.empty()) << p.reason;
     std::int64_t months = 0;
     for (const double c : p.outcome.collected_by_month) months += std::llround(c);
     EXPECT_EQ(p.annual_target, months);  // the plan is the simulated collections, month by month
@@ -164,65 +171,101 @@ TEST(SizeTargetsSearch, EveryProvinceMeetsTheGoalWithinTwelveEvaluations) {
   EXPECT_GT(*std::max_element(found.begin(), found.end()), 1.0) << "short at first: some province needs more";
 }
 
-// On seeds nobody looked at (ten fresh sets of replications, the same n),
-// what the plan keeps: every province's mean fill rate within 0.002 of the
-// goal, and outdates within their limit; the same plan 15% smaller falls
-// below that somewhere. The one-sided bound itself is met on the search's
-// own fresh verification set, not on every fresh set: at n = 6 a hub's year
-// varies enough that the bound misses the goal on a third of fresh sets
-// (docs/target-sizing.md, "What it guarantees"); more than half would mean a
-// plan sized too low.
-TEST(SizeTargetsSearch, ThePlanHoldsOnFreshSeeds) {
+// The guarantee (docs/target-sizing.md): a plan reported as meeting the
+// goals meets the stated criterion -- every province's one-sided lower bound
+// at the goal -- on a fresh set of n replications with probability at least
+// the confidence. Checked as a user would meet it: ten sizings from ten
+// seeds, each plan that met the goals run on five fresh sets of n = 6: 150
+// province checks, of which at most 5% should miss, 7.5 expected. The test
+// allows 12 (8%; a procedure that misses 5% of the time stays within 12
+// with probability 0.96). The search before this margin, verifying the stated
+// bound on one fresh set, missed 16 of 135 (12%) here.
+TEST(SizeTargetsFreshSeeds, ThePlanMeetsTheCriterionOnFreshSeedsAtTheStatedConfidence) {
   const blood::Scenario s = short_scenario();
-  const SizingOptions o = small_options(2);
-  const SizingResult r = size_targets(s, o);
-  ASSERT_TRUE(r.goals_met());
-  const auto lowest_mean = [&](const std::vector<double>& plan, int* misses) {
-    double lowest = 1.0;
-    for (std::uint64_t k = 0; k < 10; ++k) {
+  SizingOptions o = small_options(2);
+  int misses = 0, checks = 0, met = 0;
+  for (std::uint64_t b = 1; b <= 10; ++b) {
+    o.base_seed = 1000 + b;
+    const SizingResult r = size_targets(s, o);
+    EXPECT_LE(r.evaluations, 12u);
+    if (!r.goals_met()) continue;
+    ++met;
+    for (std::uint64_t k = 0; k < 5; ++k) {
       SizingOptions fresh = o;
-      fresh.base_seed = 7919 * (k + 1);
-      const Evaluation e = evaluate_plan(s, plan, fresh);
-      for (std::size_t p = 0; p < e.provinces.size(); ++p) {
-        lowest = std::min(lowest, e.provinces[p].fill_rate.mean);
-        if (misses == nullptr) continue;
-        *misses += e.provinces[p].fill_rate.low() < o.goals.fill_rate;
-        EXPECT_TRUE(e.provinces[p].meets_outdate) << r.provinces[p].area << " with seed " << fresh.base_seed;
+      fresh.base_seed = 7919 * (k + 1) + b;  // seeds no sizing used
+      const Evaluation e = evaluate_plan(s, multipliers(r), fresh);
+      for (const AreaOutcome& a : e.provinces) {
+        ++checks;
+        misses += !a.meets_fill;
+        EXPECT_TRUE(a.meets_outdate);
       }
     }
-    return lowest;
-  };
-  int misses = 0;
-  EXPECT_GE(lowest_mean(multipliers(r), &misses), o.goals.fill_rate - 0.002);
-  EXPECT_LE(misses, 15) << misses << " of 30 fresh checks missed the fill-rate goal at the one-sided bound";
-  std::vector<double> smaller = multipliers(r);
-  for (double& m : smaller) m *= 0.85;
-  EXPECT_LT(lowest_mean(smaller, nullptr), o.goals.fill_rate - 0.002) << "the check cannot fail";
+  }
+  std::printf("goals met from %d of 10 seeds; %d of %d fresh checks missed the fill-rate goal\n", met, misses, checks);
+  EXPECT_GE(met, 8) << "the goals should be met from most seeds";
+  EXPECT_LE(misses, checks * 8 / 100) << misses << " of " << checks << " fresh checks missed the goal";
 }
 
-// Not oversized: the search closed every bracket within the tolerance, and
-// the plan lowered by 6% everywhere misses the goal somewhere on the very
-// seeds that verified it.
+// The margin for fresh seeds does what it says: by simulation of its
+// definition, P(sqrt(2) Z - t chi_fresh + k chi_checked >= 0) = c.
+TEST(SizeTargetsSearch, TheFreshSeedFactorHasItsStatedProbability) {
+  std::mt19937_64 bits(17);
+  std::normal_distribution<double> z;
+  for (const auto& [fresh, checked] : {std::pair<std::size_t, std::size_t>{6, 6}, {6, 12}, {8, 16}, {20, 40}}) {
+    const double k = fresh_seed_factor(0.95, fresh, checked);
+    const double t = 2.0150484;  // t(0.95, 5), only for n = 6
+    const auto chi = [&](std::size_t n) {
+      double sum = 0;
+      for (std::size_t i = 0; i + 1 < n; ++i) sum += std::pow(z(bits), 2);
+      return std::sqrt(sum / static_cast<double>(n - 1));
+    };
+    const double tq = fresh == 6 ? t : fresh == 8 ? 1.8945786 : 1.7291328;
+    const double spread = std::sqrt(1 + static_cast<double>(fresh) / static_cast<double>(checked));
+    int hits = 0;
+    constexpr int kDraws = 100000;
+    for (int i = 0; i < kDraws; ++i) hits += spread * z(bits) - tq * chi(fresh) + k * chi(checked) >= 0;
+    EXPECT_NEAR(hits / static_cast<double>(kDraws), 0.95, 0.003) << "n " << fresh << " checked " << checked;
+  }
+  EXPECT_GT(fresh_seed_factor(0.95, 6, 6), fresh_seed_factor(0.95, 6, 12));  // a larger check, a smaller margin
+  EXPECT_GT(fresh_seed_factor(0.99, 8, 16), fresh_seed_factor(0.95, 8, 16));
+}
+
+// Not oversized: the plan lowered by 6% everywhere misses the goal (with the
+// margin for fresh seeds that the plan is verified with) somewhere on the
+// very seeds that verified it. (Here the search used its share of the cap
+// without closing every bracket: each province is at the smallest
+// multiplier seen to meet the goal.)
 TEST(SizeTargetsSearch, ThePlanIsNotOversized) {
   const blood::Scenario s = short_scenario();
   const SizingOptions o = small_options(2);
   const SizingResult r = size_targets(s, o);
-  ASSERT_TRUE(r.converged);
   ASSERT_TRUE(r.goals_met());
   std::vector<double> lower = multipliers(r);
   for (double& m : lower) m = std::max(o.min_multiplier, m / 1.06);
-  const Evaluation e = evaluate_plan(s, lower, o, r.verification_first_replication);
-  EXPECT_TRUE(std::any_of(e.provinces.begin(), e.provinces.end(), [](const AreaOutcome& a) { return !a.meets_fill; }));
+  SizingOptions verification = o;
+  verification.replications = r.verification_replications;
+  const Evaluation e = evaluate_plan(s, lower, verification, r.verification_first_replication, o.replications);
+  EXPECT_TRUE(std::any_of(e.provinces.begin(), e.provinces.end(), [](const AreaOutcome& a) { return !a.holds_fill; }));
 }
 
-TEST(SizeTargetsSearch, TheWorkingBoundLeavesRoomForFreshSeeds) {
-  AreaOutcome a;
-  a.fill_rate.n = 6;
-  a.fill_rate.mean = 0.995;
-  a.fill_rate.stddev = 0.01;
-  a.fill_rate.half_width = 0.008;
-  // The working bound is below the stated one, by t(0.95, 5) sqrt(2) se.
-  EXPECT_NEAR(sizing_bound(a, SizingGoals{}), 0.987 - 2.0150484 * std::sqrt(2.0) * 0.01 / std::sqrt(6.0), 1e-6);
+// An outdate limit no plan can meet: the fill goal needs collections that
+// outdate more than that. The result says which province, which limit and
+// why, rather than a bare "no".
+TEST(SizeTargetsSearch, AnInfeasibleOutdateLimitIsExplained) {
+  const blood::Scenario s = short_scenario(365);
+  SizingOptions o = small_options(2);
+  o.replications = 4;
+  o.goals.max_outdate_rate = 1e-6;
+  const SizingResult r = size_targets(s, o);
+  EXPECT_FALSE(r.goals_met());
+  EXPECT_FALSE(r.provinces_meet_outdate());
+  for (const ProvincePlan& p : r.provinces) {
+    SCOPED_TRACE(p.area);
+    if (p.outcome.holds_outdate) continue;
+    EXPECT_NE(p.reason.find("outdate"), std::string::npos) << p.reason;
+    EXPECT_NE(p.reason.find("1e-06"), std::string::npos) << "names the limit: " << p.reason;
+    EXPECT_GT(p.outcome.outdate_rate.mean, 0) << "outdates that the plan really has";
+  }
 }
 
 TEST(SizeTargetsSearch, SameResultForOneAndTwoThreads) {
