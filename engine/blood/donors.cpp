@@ -469,7 +469,7 @@ DonorPool::DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_pop
   }
 }
 
-void LastDonationDays::add(DayNumber day) {
+void LastDonationDays::add_outside(DayNumber day) {
   if (counts_.empty()) origin_ = day;
   if (day < origin_) {
     counts_.insert(counts_.begin(), static_cast<std::size_t>(origin_ - day), 0);

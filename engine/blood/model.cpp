@@ -613,10 +613,11 @@ StockCounts BloodModel::order_quantities(const State& state, const Site& site, D
   StockCounts order{};
   for (std::size_t k = 0; k < kStockKinds; ++k) {
     const Product p = product_of(k);
-    // Looked up only where a rule reads it (never negative).
-    const auto inventory_position = [&] { return ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k]; };
     const std::int64_t S = site.order_up_to_units[index(p)];
     const std::int64_t standing = site.standing_order_units[index(p)];
+    if (standing <= 0 && S <= 0 && !(site.usage_per_day[k] > 0.0)) continue;  // no rule orders this kind
+    // Looked up only where a rule reads it (never negative).
+    const auto inventory_position = [&] { return ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k]; };
     const double share = sc.demand.group_shares[k % kGroupCount];
     if (standing > 0) {
       order[k] = std::llround(static_cast<double>(standing) * share);
