@@ -11,9 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
@@ -42,7 +39,8 @@ class RandomStream {
     return block_[next_++];
   }
   // The next out.size() values of next_u32(), in order, bit for bit; whole
-  // blocks are computed several at a time (a draw-heavy loop's cheaper path).
+  // blocks are computed eight at a time where AVX2 allows (a draw-heavy
+  // loop's cheaper path).
   void next_u32s(std::span<std::uint32_t> out) noexcept {
     std::size_t i = 0;
     while (i < out.size() && next_ < 4) out[i++] = block_[next_++];
@@ -51,7 +49,6 @@ class RandomStream {
       for (; out.size() - i >= 32; i += 32) philox_lanes_avx2(out.data() + i);
     }
 #endif
-    for (; out.size() - i >= 4 * kLanes; i += 4 * kLanes) philox_lanes(out.data() + i);
     for (; out.size() - i >= 4; i += 4) {
       refill();
       for (unsigned j = 0; j < 4; ++j) out[i + j] = block_[j];
@@ -89,58 +86,8 @@ class RandomStream {
     next_ = 0;
   }
 
-  // Philox4x32-10 of kLanes consecutive counters at once, each lane as
-  // Random123 computes one block (rounds, multipliers and key schedule of
-  // <Random123/philox.h>): four blocks in SSE2 registers, one 32-bit lane
-  // each. Writes 4 * kLanes words, block after block.
-  static constexpr std::size_t kLanes = 4;
-#if defined(__SSE2__)
-  // The high and low halves of m * x in each 32-bit lane.
-  static void mulhilo_lanes(__m128i m, __m128i x, __m128i& hi, __m128i& lo) noexcept {
-    const __m128i even = _mm_mul_epu32(m, x);                                     // lanes 0, 2 as 64 bits
-    const __m128i odd = _mm_mul_epu32(m, _mm_srli_epi64(x, 32));                  // lanes 1, 3
-    const __m128i low_halves = _mm_set_epi32(0, -1, 0, -1);
-    hi = _mm_or_si128(_mm_srli_epi64(even, 32), _mm_andnot_si128(low_halves, odd));
-    lo = _mm_or_si128(_mm_and_si128(even, low_halves), _mm_slli_epi64(odd, 32));
-  }
-  void philox_lanes(std::uint32_t* out) noexcept {
-    const auto lane = [](std::uint64_t v) { return static_cast<int>(static_cast<std::uint32_t>(v)); };
-    __m128i c0 = _mm_set_epi32(lane(counter_ + 3), lane(counter_ + 2), lane(counter_ + 1), lane(counter_));
-    __m128i c1 = _mm_set_epi32(lane((counter_ + 3) >> 32), lane((counter_ + 2) >> 32), lane((counter_ + 1) >> 32),
-                               lane(counter_ >> 32));
-    __m128i c2 = _mm_set1_epi32(static_cast<int>(seed_lo_));
-    __m128i c3 = _mm_set1_epi32(static_cast<int>(seed_hi_));
-    const __m128i m0 = _mm_set1_epi32(static_cast<int>(0xD2511F53U));  // PHILOX_M4x32_0
-    const __m128i m1 = _mm_set1_epi32(static_cast<int>(0xCD9E8D57U));  // PHILOX_M4x32_1
-    std::uint32_t k0 = key_.v[0];
-    std::uint32_t k1 = key_.v[1];
-    for (int round = 0; round < 10; ++round) {
-      if (round > 0) {
-        k0 += 0x9E3779B9U;  // PHILOX_W32_0
-        k1 += 0xBB67AE85U;  // PHILOX_W32_1
-      }
-      __m128i hi0, lo0, hi1, lo1;
-      mulhilo_lanes(m0, c0, hi0, lo0);
-      mulhilo_lanes(m1, c2, hi1, lo1);
-      c0 = _mm_xor_si128(_mm_xor_si128(hi1, c1), _mm_set1_epi32(static_cast<int>(k0)));
-      c1 = lo1;
-      c2 = _mm_xor_si128(_mm_xor_si128(hi0, c3), _mm_set1_epi32(static_cast<int>(k1)));
-      c3 = lo0;
-    }
-    // Transpose: lane l's four words are block l.
-    const __m128i t0 = _mm_unpacklo_epi32(c0, c1);  // c0[0] c1[0] c0[1] c1[1]
-    const __m128i t1 = _mm_unpacklo_epi32(c2, c3);
-    const __m128i t2 = _mm_unpackhi_epi32(c0, c1);
-    const __m128i t3 = _mm_unpackhi_epi32(c2, c3);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_unpacklo_epi64(t0, t1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 4), _mm_unpackhi_epi64(t0, t1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 8), _mm_unpacklo_epi64(t2, t3));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 12), _mm_unpackhi_epi64(t2, t3));
-    counter_ += kLanes;
-  }
 #if defined(__x86_64__) && defined(__GNUC__)
-  // The same for eight blocks in AVX2 registers, where the processor has them
-  // (checked at run time: the build targets plain x86-64).
+  // The high and low halves of m * x in each 32-bit lane.
   __attribute__((target("avx2"))) static void mulhilo_lanes_avx2(__m256i m, __m256i x, __m256i& hi,
                                                                  __m256i& lo) noexcept {
     const __m256i even = _mm256_mul_epu32(m, x);
@@ -149,6 +96,11 @@ class RandomStream {
     hi = _mm256_or_si256(_mm256_srli_epi64(even, 32), _mm256_andnot_si256(low_halves, odd));
     lo = _mm256_or_si256(_mm256_and_si256(even, low_halves), _mm256_slli_epi64(odd, 32));
   }
+  // Philox4x32-10 of eight consecutive counters at once, each lane as
+  // Random123 computes one block (rounds, multipliers and key schedule of
+  // <Random123/philox.h>): eight blocks in AVX2 registers, one 32-bit lane
+  // each, where the processor has them (checked at run time: the build
+  // targets plain x86-64). Writes 32 words, block after block.
   __attribute__((target("avx2"))) void philox_lanes_avx2(std::uint32_t* out) noexcept {
     const auto lane = [](std::uint64_t v) { return static_cast<int>(static_cast<std::uint32_t>(v)); };
     const std::uint64_t c = counter_;
@@ -176,7 +128,7 @@ class RandomStream {
       c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(static_cast<int>(k1)));
       c3 = lo0;
     }
-    // Within each 128-bit half as in philox_lanes: blocks l and l + 4 side by side.
+    // Transpose, within each 128-bit half: blocks l and l + 4 side by side.
     const __m256i t0 = _mm256_unpacklo_epi32(c0, c1);
     const __m256i t1 = _mm256_unpacklo_epi32(c2, c3);
     const __m256i t2 = _mm256_unpackhi_epi32(c0, c1);
@@ -190,15 +142,6 @@ class RandomStream {
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 16), _mm256_permute2x128_si256(b04, b15, 0x31));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 24), _mm256_permute2x128_si256(b26, b37, 0x31));
     counter_ += 8;
-  }
-#endif
-#else
-  void philox_lanes(std::uint32_t* out) noexcept {
-    for (std::size_t l = 0; l < kLanes; ++l, out += 4) {
-      refill();
-      for (unsigned j = 0; j < 4; ++j) out[j] = block_[j];
-    }
-    next_ = 4;
   }
 #endif
 
