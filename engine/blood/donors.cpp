@@ -288,18 +288,27 @@ class Session {
   }
 
   // Registered walk-ins join the pool, whether they give today or are deferred.
+  // A recruit draws three uniforms (group, student, deferral; two when the
+  // queue decides the deferral), so a batch of recruits' random words is drawn
+  // at once: the same words in the same order, their blocks computed together.
   void recruit(std::int64_t count) {
     outcome_.new_donors = count;
-    for (std::int64_t i = 0; i < count; ++i) {
-      Donor donor;
-      donor.group = group_at(recruit_groups_(random_));
-      donor.student = random_.bernoulli(mix_.student_share);
-      if (admitted_) {
-        admitted_->push_back(static_cast<std::uint32_t>(donors_.size()));
-      } else {
-        attend(donor, DonorKind::FirstTime);
+    const std::size_t words_each = admitted_ ? 4 : 6;
+    for (std::int64_t first = 0; first < count; first += kRecruitBatch) {
+      const auto batch = static_cast<std::size_t>(std::min<std::int64_t>(kRecruitBatch, count - first));
+      const std::span<std::uint32_t> words(recruit_words_.data(), batch * words_each);
+      random_.next_u32s(words);
+      for (std::size_t w = 0; w < words.size(); w += words_each) {
+        Donor donor;
+        donor.group = group_at(recruit_groups_.at(RandomStream::uniform_of(words[w], words[w + 1])));
+        donor.student = RandomStream::uniform_of(words[w + 2], words[w + 3]) < mix_.student_share;
+        if (admitted_) {
+          admitted_->push_back(static_cast<std::uint32_t>(donors_.size()));
+        } else {
+          attend(donor, DonorKind::FirstTime, RandomStream::uniform_of(words[w + 4], words[w + 5]));
+        }
+        donors_.push_back(donor);
       }
-      donors_.push_back(donor);
     }
   }
 
@@ -377,8 +386,10 @@ class Session {
            random_.below(static_cast<std::uint32_t>(remaining)) < static_cast<std::uint32_t>(places);
   }
 
-  void attend(Donor& donor, DonorKind kind) {
-    if (random_.bernoulli(turnout_.deferral_probability[static_cast<std::size_t>(kind)])) {
+  void attend(Donor& donor, DonorKind kind) { attend(donor, kind, random_.uniform()); }
+  // `u`: the uniform of the deferral's Bernoulli draw.
+  void attend(Donor& donor, DonorKind kind, double u) {
+    if (u < turnout_.deferral_probability[static_cast<std::size_t>(kind)]) {
       ++outcome_.deferred;
       return;
     }
@@ -398,6 +409,8 @@ class Session {
   std::vector<std::uint64_t>& drawn_bits_;
   std::vector<std::uint32_t>& candidates_;
   std::vector<std::uint32_t> batch_;
+  static constexpr std::int64_t kRecruitBatch = 64;
+  std::array<std::uint32_t, 6 * kRecruitBatch> recruit_words_;
   DecayTables& decay_tables_;
   const SessionConditions& conditions_;
   const ResponseRates rates_;
@@ -456,7 +469,7 @@ DonorPool::DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_pop
   }
 }
 
-void LastDonationDays::add(DayNumber day) {
+void LastDonationDays::add_outside(DayNumber day) {
   if (counts_.empty()) origin_ = day;
   if (day < origin_) {
     counts_.insert(counts_.begin(), static_cast<std::size_t>(origin_ - day), 0);

@@ -95,12 +95,21 @@ struct InitialPool {
 // interval without reading the donors themselves.
 class LastDonationDays {
  public:
-  void add(DayNumber day);
+  void add(DayNumber day) {
+    // Donations come day by day, so the day's count is nearly always there.
+    const auto at = static_cast<std::size_t>(day - origin_);
+    if (day >= origin_ && at < counts_.size()) {
+      ++counts_[at];
+      return;
+    }
+    add_outside(day);
+  }
   void remove(DayNumber day);
   // Donors whose last donation is on `first` or later.
   std::int64_t on_or_after(DayNumber first) const noexcept;
 
  private:
+  void add_outside(DayNumber day);  // a day before origin_ or past the last counted
   DayNumber origin_ = 0;               // day of counts_[0]
   std::vector<std::int32_t> counts_;   // donors by last-donation day
 };

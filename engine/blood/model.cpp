@@ -512,35 +512,31 @@ void BloodModel::demand(State& state, kernel::LpId lp, DayNumber day) const {
   }
 }
 
-// The day's demand multiplier of each product at a hospital: weekday, month
-// and Tết surge (the product's own when given, else the shared ones), the
-// demand surges over its area, and yearly growth.
-std::array<double, kProductCount> BloodModel::demand_factors(const Site& site, DayNumber day) const {
+// The day's demand multiplier of product p at a hospital: weekday, month and
+// Tết surge (the product's own when given, else the shared ones), the demand
+// surges over its area, and yearly growth. Per product, so that a hospital
+// pays only for the products it asks for.
+double BloodModel::demand_factor(const Site& site, DayNumber day, std::size_t p) const {
   const Scenario& sc = world_->scenario;
   const DemandSpec& d = sc.demand;
-  std::array<double, kProductCount> factors{};
-  for (std::size_t p = 0; p < kProductCount; ++p) {
-    const ProductDemandSpec& pd = d.products[p];
-    const auto& months = pd.month_factors ? *pd.month_factors : d.month_factors;
-    double factor = d.weekday_factors[weekday(day)] * months[month_index(day)];
-    if (near_tet(sc.season, day, pd.tet_surge_days_before.value_or(d.tet_surge_days_before),
-                 pd.tet_surge_days_after.value_or(d.tet_surge_days_after)))
-      factor *= pd.tet_surge_factor.value_or(d.tet_surge_factor);
-    for (const int i : site.demand_surges) {
-      const DemandSurgeSpec& surge = d.surges[static_cast<std::size_t>(i)];
-      if (surge.products[p] && day >= surge.start && day <= surge.end) factor *= surge.factor;
-    }
-    if (world_->growing_demand) factor *= world_->demand_growth(day);
-    factors[p] = factor;
+  const ProductDemandSpec& pd = d.products[p];
+  const auto& months = pd.month_factors ? *pd.month_factors : d.month_factors;
+  double factor = d.weekday_factors[weekday(day)] * months[month_index(day)];
+  if (near_tet(sc.season, day, pd.tet_surge_days_before.value_or(d.tet_surge_days_before),
+               pd.tet_surge_days_after.value_or(d.tet_surge_days_after)))
+    factor *= pd.tet_surge_factor.value_or(d.tet_surge_factor);
+  for (const int i : site.demand_surges) {
+    const DemandSurgeSpec& surge = d.surges[static_cast<std::size_t>(i)];
+    if (surge.products[p] && day >= surge.start && day <= surge.end) factor *= surge.factor;
   }
-  return factors;
+  if (world_->growing_demand) factor *= world_->demand_growth(day);
+  return factor;
 }
 
 void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) const {
   const Scenario& sc = world_->scenario;
   const DemandSpec& d = sc.demand;
   SiteState& hs = state.sites[static_cast<std::size_t>(site.local)];
-  const std::array<double, kProductCount> factors = demand_factors(site, day);
 
   auto issue = [&](Product p, BloodGroup patient, std::int64_t units) {
     if (units <= 0) return std::int64_t{0};
@@ -566,7 +562,7 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
       continue;
     }
     auto random = daily_stream(state.seed, site.stream, day, Purpose::Demand, p);
-    const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * factors[p], random);
+    const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * demand_factor(site, day, p), random);
     std::array<std::int64_t, kGroupCount> requests{};
     if (total > 0) multinomial(total, d.group_shares, requests, random);
     for (std::size_t g = 0; g < kGroupCount; ++g) {
@@ -617,10 +613,11 @@ StockCounts BloodModel::order_quantities(const State& state, const Site& site, D
   StockCounts order{};
   for (std::size_t k = 0; k < kStockKinds; ++k) {
     const Product p = product_of(k);
-    // Looked up only where a rule reads it (never negative).
-    const auto inventory_position = [&] { return ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k]; };
     const std::int64_t S = site.order_up_to_units[index(p)];
     const std::int64_t standing = site.standing_order_units[index(p)];
+    if (standing <= 0 && S <= 0 && !(site.usage_per_day[k] > 0.0)) continue;  // no rule orders this kind
+    // Looked up only where a rule reads it (never negative).
+    const auto inventory_position = [&] { return ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k]; };
     const double share = sc.demand.group_shares[k % kGroupCount];
     if (standing > 0) {
       order[k] = std::llround(static_cast<double>(standing) * share);

@@ -309,7 +309,7 @@ class BloodModel {
   void procure_bags(State& state, kernel::LpId lp, DayNumber day) const;
   void demand(State& state, kernel::LpId lp, DayNumber day) const;
   void serve_hospital(State& state, const Site& site, DayNumber day) const;
-  std::array<double, kProductCount> demand_factors(const Site& site, DayNumber day) const;
+  double demand_factor(const Site& site, DayNumber day, std::size_t product) const;
   void review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) const;
   StockCounts order_quantities(const State& state, const Site& site, DayNumber next_demand) const;
   void evening(Ctx& ctx, State& state, DayNumber day) const;

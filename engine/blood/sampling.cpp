@@ -50,12 +50,15 @@ std::int64_t poisson_inversion(double mean, RandomStream& random) {
 
 // Hörmann (1993), "The transformed rejection method for generating Poisson
 // random variables", algorithm PTRS; valid for mean >= 10.
+// Most draws are accepted at once (the squeeze), so the two logarithms only
+// the slower test needs are taken when it first runs.
 std::int64_t poisson_ptrs(double mean, RandomStream& random) {
-  const double log_mean = std::log(mean);
   const double b = 0.931 + 2.53 * std::sqrt(mean);
   const double a = -0.059 + 0.02483 * b;
-  const double log_inv_alpha = std::log(1.1239 + 1.1328 / (b - 3.4));
   const double v_r = 0.9277 - 3.6224 / (b - 2);
+  double log_mean = 0.0;
+  double log_inv_alpha = 0.0;
+  bool logs_taken = false;
   for (;;) {
     const double u = random.uniform() - 0.5;
     const double v = random.uniform_pos();
@@ -64,6 +67,11 @@ std::int64_t poisson_ptrs(double mean, RandomStream& random) {
     if (us >= 0.07 && v <= v_r) return static_cast<std::int64_t>(kf);
     if (kf < 0 || (us < 0.013 && v > us)) continue;
     const auto k = static_cast<std::int64_t>(kf);
+    if (!logs_taken) {
+      log_mean = std::log(mean);
+      log_inv_alpha = std::log(1.1239 + 1.1328 / (b - 3.4));
+      logs_taken = true;
+    }
     if (std::log(v) + log_inv_alpha - std::log(a / (us * us) + b) <= -mean + kf * log_mean - log_factorial(k)) {
       return k;
     }

@@ -40,8 +40,10 @@ std::size_t categorical(std::span<const double> weights, RandomStream& random);
 class CategoricalTable {
  public:
   explicit CategoricalTable(std::span<const double> weights);
-  std::size_t operator()(RandomStream& random) const noexcept {
-    const double target = random.uniform() * total_;
+  std::size_t operator()(RandomStream& random) const noexcept { return at(random.uniform()); }
+  // The category of a uniform u in [0, 1) already drawn.
+  std::size_t at(double u) const noexcept {
+    const double target = u * total_;
     for (std::size_t i = 0; i < bound_count_; ++i) {
       if (target < bounds_[i]) return indices_[i];
     }
