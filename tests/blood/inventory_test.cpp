@@ -282,7 +282,9 @@ TEST(Inventory, UnitsAreConservedOverARandomSequence) {
     // has_expired may say yes when nothing is due (a lower bound), never no
     // when something is: outdating skips the products it says no for.
     for (const Product q : kProducts) {
-      if (units_expiring_before(inv, q, today) > 0) ASSERT_TRUE(inv.has_expired(q, today)) << "step " << step;
+      if (units_expiring_before(inv, q, today) > 0) {
+        ASSERT_TRUE(inv.has_expired(q, today)) << "step " << step;
+      }
     }
     std::int64_t on_hand = 0;
     for (const Product q : kProducts) on_hand += inv.on_hand(q);
