@@ -209,7 +209,8 @@ TEXT = {
     },
 }
 MONTHS_EN = TEXT["en"]["month_names"]
-DIFF_KPIS = ["collected", "shortage_units", "shortage_days", "outdated", "fill_rate", "days_of_supply"]
+DIFF_KPIS = ["collected", "shortage_units", "shortage_days", "outdated", "fill_rate", "days_of_supply",
+             "platelet_shortage_units"]
 
 
 class BadInput(Exception):
