@@ -3,6 +3,7 @@
 // what was expected. `--vary` sweeps: the values they stand for.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -119,6 +120,18 @@ TEST_F(Overrides, ValidationAppliesToOverriddenValues) {
   EXPECT_NE(p.find("population"), std::string::npos) << p;
   const std::string unknown = problem({"demand.red_cells.per_1000_people=14"});
   EXPECT_NE(unknown.find("unknown key"), std::string::npos) << unknown;
+}
+
+TEST_F(Overrides, AListOfValuesCanBeReplacedWhole) {
+  const LoadedScenario l = load({"session[fixed site].weekdays=[\"sat\", \"sun\"]",
+                                 "season.student_presence_by_month=[1, 1, 1, 1, 1, 1, 0.1, 0.1, 1, 1, 1, 1]"});
+  const std::array<bool, 7> weekend{false, false, false, false, false, true, true};
+  EXPECT_EQ(l.scenario.sessions[0].weekdays, weekend);
+  EXPECT_DOUBLE_EQ(l.scenario.season.student_presence_by_month[6], 0.1);
+  EXPECT_DOUBLE_EQ(l.scenario.season.student_presence_by_month[0], 1.0);
+  // Its elements are checked as in the file; a list of tables stays out of reach.
+  EXPECT_NE(problem({"season.student_presence_by_month=[1, 2]"}).find("12"), std::string::npos);
+  EXPECT_NE(problem({"session=[1]"}).find("changes single values"), std::string::npos);
 }
 
 TEST_F(Overrides, BadKeysAndValuesSayWhatWasExpected) {
