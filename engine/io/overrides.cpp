@@ -200,14 +200,9 @@ class Applier {
   bool set(toml::table& table, const std::string& key, const toml::node* existing, toml::table holder) {
     // A list of values (segments, month factors) may be replaced whole by a
     // list; validation then checks its elements as it would in the file.
-    const bool list_for_list = existing && existing->is_array() && !existing->is_array_of_tables() &&
-                               holder.get("v") != nullptr && holder.get("v")->is_array();
-    if (list_for_list) {
-      table.erase(key);
-      table.insert(key, std::move(*holder.get("v")));
-      return true;
-    }
-    if (existing && (existing->is_table() || existing->is_array())) {
+    const bool whole_list = existing && existing->is_array() && !existing->is_array_of_tables() &&
+                            holder.get("v") != nullptr && holder.get("v")->is_array();
+    if (!whole_list && existing && (existing->is_table() || existing->is_array())) {
       return fail("'" + o_.key + "' is " + kind(*existing) + "; --set changes single values (name one inside it)");
     }
     auto value = fitted(existing, std::move(holder));

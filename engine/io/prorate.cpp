@@ -32,16 +32,10 @@ std::optional<DayNumber> resolve(const toml::node* node, int year) {
   std::string problem;
   const auto form = parse_date_form(text->get(), problem);
   if (!form) return std::nullopt;
-  switch (form->kind) {
-    case DateForm::Kind::Absolute:
-      return form->absolute;
-    case DateForm::Kind::MonthDay:
-      return blood::day_number({year, form->month, form->day});
-    case DateForm::Kind::FromTet:
-      if (year < blood::kFirstLunarYear || year > blood::kLastLunarYear) return std::nullopt;
-      return blood::vietnamese_new_year(year) + form->days_from_tet;
-  }
-  return std::nullopt;
+  return date_in_year(*form, year, [](int y) -> std::optional<DayNumber> {
+    if (y < blood::kFirstLunarYear || y > blood::kLastLunarYear) return std::nullopt;
+    return blood::vietnamese_new_year(y);
+  });
 }
 
 bool is_month_day(const toml::node* node) {

@@ -110,6 +110,20 @@ std::optional<DateForm> parse_date_form(std::string_view text, std::string& prob
   return form;
 }
 
+std::optional<DayNumber> date_in_year(const DateForm& form, int year,
+                                      const std::function<std::optional<DayNumber>(int)>& tet_in) {
+  switch (form.kind) {
+    case DateForm::Kind::Absolute:
+      return form.absolute;
+    case DateForm::Kind::MonthDay:
+      return blood::day_number({year, form.month, form.day});
+    case DateForm::Kind::FromTet:
+      if (const auto tet = tet_in(year)) return *tet + form.days_from_tet;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 struct Window {
@@ -245,16 +259,7 @@ class CalendarPass {
   }
 
   std::optional<DayNumber> resolve(const DateForm& form, int year) const {
-    switch (form.kind) {
-      case DateForm::Kind::Absolute:
-        return form.absolute;
-      case DateForm::Kind::MonthDay:
-        return blood::day_number({year, form.month, form.day});
-      case DateForm::Kind::FromTet:
-        if (const auto tet = tet_of(year)) return *tet + form.days_from_tet;
-        return std::nullopt;
-    }
-    return std::nullopt;
+    return date_in_year(form, year, [this](int y) { return tet_of(y); });
   }
 
   DateKey date_key(const toml::table& entry, std::string_view key, const std::string& path) {

@@ -34,6 +34,11 @@ struct DateForm {
 // "day" also accepted); nullopt with `problem` set when it is none of them.
 std::optional<DateForm> parse_date_form(std::string_view text, std::string& problem);
 
+// `form` in civil year `year`, Tết-relative forms from `tet_in(year)`;
+// nullopt when that Tết is unknown.
+std::optional<blood::DayNumber> date_in_year(const DateForm& form, int year,
+                                             const std::function<std::optional<blood::DayNumber>(int)>& tet_in);
+
 // The years the simulated period spans, and Tết in each (and in the years
 // either side), for SeasonSpec::tet_by_year.
 struct CalendarYears {
