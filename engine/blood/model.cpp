@@ -153,7 +153,6 @@ void BloodModel::outdate(State& state, kernel::LpId lp, DayNumber day, DayNumber
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
     for (std::size_t p = 0; p < kProductCount; ++p) {
-      if (!stock.has_expired(product_at(p), usable_from)) continue;
       const GroupCounts outdated = stock.remove_expired(product_at(p), usable_from);
       for (std::size_t g = 0; g < kGroupCount; ++g) {
         if (outdated[g] == 0) continue;

@@ -30,9 +30,12 @@ constexpr std::array<Kpi, 6> kPlannerKpis = {Kpi::Collected, Kpi::ShortageUnits,
                                             Kpi::Outdated,  Kpi::FillRate,      Kpi::DaysOfSupply};
 // "Where it helped / hurt" also names platelet losses (a dengue season moves
 // only them).
-constexpr std::array<Kpi, 7> kSummaryKpis = {Kpi::Collected, Kpi::ShortageUnits, Kpi::ShortageDays,
-                                            Kpi::Outdated,  Kpi::FillRate,      Kpi::DaysOfSupply,
-                                            Kpi::PlateletShortageUnits};
+constexpr std::array<Kpi, kPlannerKpis.size() + 1> kSummaryKpis = [] {
+  std::array<Kpi, kPlannerKpis.size() + 1> kpis{};
+  std::copy(kPlannerKpis.begin(), kPlannerKpis.end(), kpis.begin());
+  kpis.back() = Kpi::PlateletShortageUnits;
+  return kpis;
+}();
 
 std::string mean_pm(const Estimate& e, int decimals) {
   if (e.n == 0 || !std::isfinite(e.mean)) return "-";

@@ -65,7 +65,10 @@ class RandomStream {
     return (hi << 32) | next_u32();
   }
   // Uniform in [0, 1) with 53 random bits.
-  double uniform() noexcept { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  double uniform() noexcept {
+    const std::uint32_t hi = next_u32();
+    return uniform_of(hi, next_u32());
+  }
   // Uniform in (0, 1]: safe to take the logarithm of.
   double uniform_pos() noexcept { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
   // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift, 32-bit range).
