@@ -27,13 +27,14 @@ REPLICATIONS = 3
 # t_p = (2p - 1) / sqrt(2 p (1 - p)).
 T_975_DF2 = (2 * 0.975 - 1) / math.sqrt(2 * 0.975 * 0.025)
 RED = 0  # product axis: red_cells first
+PLATELETS = 1
 
 
 def read(path):
     with h5py.File(path, "r") as f:
         d = f["daily"]
         products = [p.decode() if isinstance(p, bytes) else p for p in d["product"][:]]
-        assert products[RED] == "red_cells", products
+        assert products[RED] == "red_cells" and products[PLATELETS] == "platelets", products
         data = {
             "areas": [a.decode() if isinstance(a, bytes) else a for a in d["area"][:]],
             "parent": d["area_parent"][:],
@@ -42,6 +43,8 @@ def read(path):
         }
         for m in ("shortage", "outdated", "issued", "requested", "on_hand"):
             data[m] = d[m][:, :, :, :, RED].sum(axis=3)                   # rep, date, area
+        for m in ("shortage", "outdated", "issued", "requested"):
+            data["platelet_" + m] = d[m][:, :, :, :, PLATELETS].sum(axis=3)
     return data
 
 
@@ -63,7 +66,13 @@ def kpis(data, areas, days):
     issued = sel("issued").sum(axis=(1, 2)).astype(float)
     requested = sel("requested").sum(axis=(1, 2)).astype(float)
     stock = sel("on_hand").sum(axis=(1, 2)).astype(float)
+    platelets_issued = sel("platelet_issued").sum(axis=(1, 2)).astype(float)
+    platelets_requested = sel("platelet_requested").sum(axis=(1, 2)).astype(float)
     return {
+        "platelet_shortage_units": sel("platelet_shortage").sum(axis=(1, 2)).astype(float),
+        "platelet_outdated": sel("platelet_outdated").sum(axis=(1, 2)).astype(float),
+        "platelet_fill_rate": np.where(platelets_requested > 0,
+                                       platelets_issued / np.maximum(platelets_requested, 1), 1.0),
         "collected": sel("collected").sum(axis=(1, 2)).astype(float),
         "shortage_units": shortage_daily.sum(axis=1).astype(float),
         "shortage_days": (shortage_daily > 0).sum(axis=1).astype(float),
