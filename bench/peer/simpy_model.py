@@ -7,8 +7,9 @@ FIFO stock of red cells with a 42-day shelf life, daily base-stock orders (up to
 days, a daily session with Poisson walk-ins (mean 240), 14% deferral and 2-day
 testing; ten years (2020-01-01 .. 2029-12-31). The day follows giotmau's
 (engine/blood/model.cpp): 06:00 expiry, tested units on the shelf, the session;
-12:00 demand; 18:00 orders and shipments (60 minutes on the road); 23:00 the
-stock count. Prints `key: value` lines like bench/peer/giotmau_peer.cpp.
+12:00 demand; 18:00 what expired today out, orders and shipments (60 minutes on
+the road); 23:00 what expired today out, the stock count. Prints `key: value`
+lines like bench/peer/giotmau_peer.cpp.
 
 Run with Debian's /usr/bin/python3 (python3-simpy3, python3-numpy).
 """
@@ -134,6 +135,9 @@ class System:
             self.totals["shortage"] += requests - issued
             self.totals["age"] += sum((day - made) * n for _, made, n in parts)
             yield self.env.timeout(18 * 60 - 12 * 60)
+            # As giotmau's review: units whose last day was today leave first, so
+            # that the order counts only the stock still usable tomorrow.
+            self.totals["outdated"] += stock.remove_expired(day + 1)
             order = max(0, target - (stock.on_hand() + self.on_order[h]))
             if order > 0:
                 self.on_order[h] += order
@@ -149,6 +153,9 @@ class System:
     def stock_counts(self):
         for day in range(self.days):
             yield self.env.timeout(day * MINUTES_PER_DAY + 23 * 60 - self.env.now)
+            # As giotmau's evening count: what expired today is outdated, not counted.
+            for stock in [self.centre] + self.hospitals:
+                self.totals["outdated"] += stock.remove_expired(day + 1)
             self.totals["stock"] += self.centre.on_hand() + sum(h.on_hand() for h in self.hospitals)
 
 
