@@ -118,10 +118,18 @@ class LastDonationDays {
 // (a session's cache of exp(); the same values, bit for bit).
 using DecayTables = std::array<std::vector<double>, kDonorKindCount>;
 
+// What a pool keeps of the walk-ins its sessions recruit. Individuals: each
+// becomes a Donor that later sessions can invite and queues follow. Counts:
+// nothing reads them again (the world decides: Leaf::keeps_recruits), so a
+// session draws its recruits' deferrals, groups and occupations in aggregate
+// (binomial and multinomial counts, the same law as donor by donor) and keeps
+// none; the pool then takes no invitations and no queued sessions.
+enum class RecruitRecords { Individuals, Counts };
+
 class DonorPool {
  public:
   DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
-            DayNumber start_day, RandomStream& random);
+            DayNumber start_day, RandomStream& random, RecruitRecords records = RecruitRecords::Individuals);
 
   DonorKind kind(const Donor& donor) const noexcept;
   bool eligible(const Donor& donor, DayNumber day) const noexcept;
@@ -142,15 +150,22 @@ class DonorPool {
   void donated(std::uint32_t donor, DayNumber day);
   void left_without_donating(std::uint32_t donor);
 
+  // The known donors: the initial ones and, when the pool keeps Individuals,
+  // its recruits.
   const std::vector<Donor>& donors() const noexcept { return donors_; }
   std::int64_t eligible_population() const noexcept { return eligible_population_; }
   const TurnoutParameters& turnout() const noexcept { return turnout_; }
+  RecruitRecords recruit_records() const noexcept { return records_; }
 
  private:
   // run_session (arrivals null) or admit.
   SessionOutcome hold(const SessionConditions& conditions, RandomStream& random, std::vector<std::uint32_t>* arrivals);
+  // hold() when the pool keeps no recruits (RecruitRecords::Counts).
+  SessionOutcome hold_counted(const SessionConditions& conditions, RandomStream& random,
+                              std::vector<std::uint32_t>* arrivals);
 
   TurnoutParameters turnout_;
+  RecruitRecords records_;
   std::int64_t eligible_population_;  // people not yet known as donors
   std::vector<Donor> donors_;
   LastDonationDays last_donations_;         // of donors_, to count the ineligible
