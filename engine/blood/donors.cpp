@@ -453,6 +453,16 @@ class Session {
   std::vector<std::uint32_t>* admitted_ = nullptr;
 };
 
+// Room a pool makes for recruits when it is built: for those expected, but
+// never more than the first growth would take anyway (the vector doubles), or
+// than a small pool's 8 MB, so that a guess far too high costs nothing.
+std::int64_t room_for_recruits(const RecruitPlan& recruits, std::int64_t known_donors, std::int64_t eligible_population) {
+  if (recruits.records != RecruitRecords::Individuals) return 0;
+  constexpr std::int64_t kSmallPoolRecruits = std::int64_t{1} << 20;
+  return std::max<std::int64_t>(0, std::min({recruits.expected, eligible_population, kMaxPoolSize - known_donors,
+                                             std::max(known_donors, kSmallPoolRecruits)}));
+}
+
 // What an initial donor is drawn from.
 struct InitialDraws {
   const TurnoutParameters& turnout;
@@ -484,14 +494,14 @@ Donor initial_donor(const InitialDraws& draws, DayNumber start_day, RandomStream
 }  // namespace
 
 DonorPool::DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
-                     DayNumber start_day, RandomStream& random, RecruitRecords records)
-    : turnout_(checked(turnout)), records_(records), eligible_population_(eligible_population) {
+                     DayNumber start_day, RandomStream& random, RecruitPlan recruits)
+    : turnout_(checked(turnout)), records_(recruits.records), eligible_population_(eligible_population) {
   if (eligible_population < 0) invalid("eligible_population must be >= 0");
   if (initial.known_donors < 0 || initial.known_donors > kMaxPoolSize) invalid("known_donors out of range");
   if (!usable_weights(initial.kind_shares)) invalid("kind_shares must be non-negative with a positive sum");
   if (!is_probability(initial.student_share)) invalid("student_share must be in [0, 1]");
   const auto n = static_cast<std::size_t>(initial.known_donors);
-  donors_.reserve(n);
+  donors_.reserve(n + static_cast<std::size_t>(room_for_recruits(recruits, initial.known_donors, eligible_population)));
   const InitialDraws draws{turnout_, initial, CategoricalTable(initial.kind_shares),
                            CategoricalTable(turnout_.group_shares)};
   for (std::size_t i = 0; i < n; ++i) {

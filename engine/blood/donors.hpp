@@ -126,10 +126,18 @@ using DecayTables = std::array<std::vector<double>, kDonorKindCount>;
 // none; the pool then takes no invitations and no queued sessions.
 enum class RecruitRecords { Individuals, Counts };
 
+struct RecruitPlan {
+  RecruitRecords records = RecruitRecords::Individuals;
+  // Recruits expected over the run: room made for them up front, so that a
+  // large pool is not copied when it first grows. A guess: only speed and
+  // memory depend on it.
+  std::int64_t expected = 0;
+};
+
 class DonorPool {
  public:
   DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
-            DayNumber start_day, RandomStream& random, RecruitRecords records = RecruitRecords::Individuals);
+            DayNumber start_day, RandomStream& random, RecruitPlan recruits = {});
 
   DonorKind kind(const Donor& donor) const noexcept;
   bool eligible(const Donor& donor, DayNumber day) const noexcept;

@@ -442,8 +442,25 @@ std::shared_ptr<const World> build_world(const Scenario& scenario, int days_over
   return WorldBuilder(scenario, days_override).build();
 }
 
+namespace {
+
+// Walk-ins each leaf's sessions expect over the run, before the day's factors
+// (presence, campaigns, appeals): the room its pool reserves for recruits.
+std::vector<std::int64_t> expected_walk_ins(const World& world) {
+  std::vector<double> walk_ins(world.leaves.size(), 0.0);
+  for (const auto& sessions : world.sessions_by_lp) {
+    for (const SessionDay& s : sessions) walk_ins[static_cast<std::size_t>(s.leaf)] += s.walk_in;
+  }
+  std::vector<std::int64_t> rounded(walk_ins.size());
+  for (std::size_t l = 0; l < walk_ins.size(); ++l) rounded[l] = std::llround(std::min(walk_ins[l], 1e18));
+  return rounded;
+}
+
+}  // namespace
+
 std::vector<LpState> initial_states(const World& world, std::uint64_t seed, InitialStock& initial_stock) {
   const Scenario& sc = world.scenario;
+  const std::vector<std::int64_t> walk_ins = expected_walk_ins(world);
   initial_stock.assign(world.area_names.size() * kGroupCount * kProductCount, 0);
   std::vector<LpState> states(world.lp_count);
   for (std::size_t lp = 0; lp < world.lp_count; ++lp) {
@@ -460,8 +477,9 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
       InitialPool pool = sc.initial_pool;
       pool.known_donors = leaf.known_donors;
       pool.student_share = leaf.student_share;
-      DonorPool donors(turnout, leaf.eligible_population, pool, world.first_day, random,
-                       leaf.keeps_recruits ? RecruitRecords::Individuals : RecruitRecords::Counts);
+      const RecruitPlan recruits{leaf.keeps_recruits ? RecruitRecords::Individuals : RecruitRecords::Counts,
+                                 walk_ins[static_cast<std::size_t>(leaf_index)]};
+      DonorPool donors(turnout, leaf.eligible_population, pool, world.first_day, random, recruits);
       st.leaves.push_back(LeafState{std::move(donors)});
     }
     for (int site_index : world.lp_sites[lp]) {

@@ -35,7 +35,7 @@ TurnoutParameters walk_in_turnout() {
 
 DonorPool walk_in_pool(RecruitRecords records, std::uint64_t stream, std::int64_t population = 1'000'000'000) {
   RandomStream random(5, stream);
-  return DonorPool(walk_in_turnout(), population, InitialPool{}, kStart, random, records);
+  return DonorPool(walk_in_turnout(), population, InitialPool{}, kStart, random, RecruitPlan{.records = records});
 }
 
 SessionConditions walk_in_session(DayNumber day, double mean = 240.0) {
