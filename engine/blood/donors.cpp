@@ -175,7 +175,8 @@ class Session {
  public:
   Session(const DonorPool& pool, std::vector<Donor>& donors, LastDonationDays& last_donations,
           std::vector<std::uint64_t>& drawn_bits, std::vector<std::uint32_t>& candidates,
-          DecayTables& decay_tables, const SessionConditions& conditions, RandomStream& random)
+          DecayTables& decay_tables, const CategoricalTable& recruit_groups, const SessionConditions& conditions,
+          RandomStream& random)
       : pool_(pool),
         turnout_(pool.turnout()),
         donors_(donors),
@@ -187,7 +188,7 @@ class Session {
         rates_(response_rates(pool.turnout(), conditions)),
         reach_(highest_response(rates_)),
         mix_(walk_in_mix(pool.turnout(), conditions)),
-        recruit_groups_(pool.turnout().group_shares),
+        recruit_groups_(recruit_groups),
         random_(random) {}
 
   // Leaves the responding invitees' indices at the front of the candidates
@@ -447,7 +448,7 @@ class Session {
   const ResponseRates rates_;
   const double reach_;  // highest response probability this session
   const WalkInMix mix_;
-  const CategoricalTable recruit_groups_;
+  const CategoricalTable& recruit_groups_;
   RandomStream& random_;
   SessionOutcome outcome_;
   std::vector<std::uint32_t>* admitted_ = nullptr;
@@ -495,7 +496,10 @@ Donor initial_donor(const InitialDraws& draws, DayNumber start_day, RandomStream
 
 DonorPool::DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
                      DayNumber start_day, RandomStream& random, RecruitPlan recruits)
-    : turnout_(checked(turnout)), records_(recruits.records), eligible_population_(eligible_population) {
+    : turnout_(checked(turnout)),
+      records_(recruits.records),
+      eligible_population_(eligible_population),
+      recruit_groups_(turnout_.group_shares) {
   if (eligible_population < 0) invalid("eligible_population must be >= 0");
   if (initial.known_donors < 0 || initial.known_donors > kMaxPoolSize) invalid("known_donors out of range");
   if (!usable_weights(initial.kind_shares)) invalid("kind_shares must be non-negative with a positive sum");
@@ -567,7 +571,8 @@ SessionOutcome DonorPool::admit(const SessionConditions& conditions, RandomStrea
 SessionOutcome DonorPool::hold(const SessionConditions& conditions, RandomStream& random,
                                std::vector<std::uint32_t>* arrivals) {
   if (records_ == RecruitRecords::Counts) return hold_counted(conditions, random, arrivals);
-  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
+  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, recruit_groups_, conditions,
+                  random);
   if (arrivals != nullptr) session.admit_into(*arrivals);
   const std::uint32_t respondents = session.invite(conditions.invitations);
   const std::int64_t walk_ins = session.walk_ins(eligible_population_);
@@ -585,7 +590,8 @@ SessionOutcome DonorPool::hold_counted(const SessionConditions& conditions, Rand
   if (conditions.invitations > 0 || arrivals != nullptr) {
     throw std::logic_error("DonorPool: a pool that keeps no recruits cannot invite donors or queue them");
   }
-  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
+  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, recruit_groups_, conditions,
+                  random);
   const std::int64_t recruits = session.register_walk_ins(session.walk_ins(eligible_population_));
   session.recruit_counts(recruits);
   eligible_population_ -= recruits;

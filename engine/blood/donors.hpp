@@ -7,6 +7,7 @@
 
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
+#include "blood/sampling.hpp"
 #include "blood/segments.hpp"
 #include "kernel/random.hpp"
 
@@ -180,6 +181,7 @@ class DonorPool {
   std::vector<std::uint64_t> drawn_bits_;   // session scratch: which donors are drawn (all clear between sessions)
   std::vector<std::uint32_t> candidates_;   // session scratch: donors touched, respondents first
   DecayTables decay_tables_;
+  CategoricalTable recruit_groups_;  // of turnout_.group_shares, built once rather than per session
 };
 
 }  // namespace giotmau::blood
