@@ -164,7 +164,6 @@ class DonorPool {
   const std::vector<Donor>& donors() const noexcept { return donors_; }
   std::int64_t eligible_population() const noexcept { return eligible_population_; }
   const TurnoutParameters& turnout() const noexcept { return turnout_; }
-  RecruitRecords recruit_records() const noexcept { return records_; }
 
  private:
   // run_session (arrivals null) or admit.
