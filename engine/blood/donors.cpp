@@ -175,7 +175,8 @@ class Session {
  public:
   Session(const DonorPool& pool, std::vector<Donor>& donors, LastDonationDays& last_donations,
           std::vector<std::uint64_t>& drawn_bits, std::vector<std::uint32_t>& candidates,
-          DecayTables& decay_tables, const SessionConditions& conditions, RandomStream& random)
+          DecayTables& decay_tables, const CategoricalTable& recruit_groups, const SessionConditions& conditions,
+          RandomStream& random)
       : pool_(pool),
         turnout_(pool.turnout()),
         donors_(donors),
@@ -187,7 +188,7 @@ class Session {
         rates_(response_rates(pool.turnout(), conditions)),
         reach_(highest_response(rates_)),
         mix_(walk_in_mix(pool.turnout(), conditions)),
-        recruit_groups_(pool.turnout().group_shares),
+        recruit_groups_(recruit_groups),
         random_(random) {}
 
   // Leaves the responding invitees' indices at the front of the candidates
@@ -312,6 +313,37 @@ class Session {
     }
   }
 
+  // Without invitations: the walk-ins who arrive, registered up to capacity
+  // (all alike, so no draw says which). Returns the number registered.
+  std::int64_t register_walk_ins(std::int64_t walk_in_arrivals) {
+    const std::int64_t places =
+        conditions_.capacity > 0 ? std::min(conditions_.capacity, walk_in_arrivals) : walk_in_arrivals;
+    outcome_.registered = places;
+    outcome_.turned_away = walk_in_arrivals - places;
+    return places;
+  }
+
+  // recruit() for a pool that keeps no recruits: the same law in aggregate.
+  // Each recruit is deferred, of a group and a student independently, so the
+  // deferred are Binomial(count, p) and the groups and occupations of those
+  // who give are multinomial among them; only counts are drawn.
+  void recruit_counts(std::int64_t count) {
+    outcome_.new_donors = count;
+    if (count == 0) return;
+    constexpr auto kFirstTime = DonorKind::FirstTime;
+    const std::int64_t deferred =
+        binomial(count, turnout_.deferral_probability[static_cast<std::size_t>(kFirstTime)], random_);
+    const std::int64_t donated = count - deferred;
+    outcome_.deferred += deferred;
+    outcome_.donated += donated;
+    std::array<std::int64_t, kGroupCount> by_group{};
+    multinomial(donated, turnout_.group_shares, by_group, random_);
+    for (std::size_t g = 0; g < kGroupCount; ++g) outcome_.donated_by_group[g] += by_group[g];
+    const std::int64_t students = binomial(donated, mix_.student_share, random_);
+    outcome_.donated_by_segment[segment_cell(true, kFirstTime)] += students;
+    outcome_.donated_by_segment[segment_cell(false, kFirstTime)] += donated - students;
+  }
+
   // Queued sessions: record who was registered instead of deciding their day.
   void admit_into(std::vector<std::uint32_t>& arrivals) { admitted_ = &arrivals; }
 
@@ -416,11 +448,21 @@ class Session {
   const ResponseRates rates_;
   const double reach_;  // highest response probability this session
   const WalkInMix mix_;
-  const CategoricalTable recruit_groups_;
+  const CategoricalTable& recruit_groups_;
   RandomStream& random_;
   SessionOutcome outcome_;
   std::vector<std::uint32_t>* admitted_ = nullptr;
 };
+
+// Room a pool makes for recruits when it is built: for those expected, but
+// never more than the first growth would take anyway (the vector doubles), or
+// than a small pool's 8 MB, so that a guess far too high costs nothing.
+std::int64_t room_for_recruits(const RecruitPlan& recruits, std::int64_t known_donors, std::int64_t eligible_population) {
+  if (recruits.records != RecruitRecords::Individuals) return 0;
+  constexpr std::int64_t kSmallPoolRecruits = std::int64_t{1} << 20;
+  return std::max<std::int64_t>(0, std::min({recruits.expected, eligible_population, kMaxPoolSize - known_donors,
+                                             std::max(known_donors, kSmallPoolRecruits)}));
+}
 
 // What an initial donor is drawn from.
 struct InitialDraws {
@@ -453,14 +495,17 @@ Donor initial_donor(const InitialDraws& draws, DayNumber start_day, RandomStream
 }  // namespace
 
 DonorPool::DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
-                     DayNumber start_day, RandomStream& random)
-    : turnout_(checked(turnout)), eligible_population_(eligible_population) {
+                     DayNumber start_day, RandomStream& random, RecruitPlan recruits)
+    : turnout_(checked(turnout)),
+      records_(recruits.records),
+      eligible_population_(eligible_population),
+      recruit_groups_(turnout_.group_shares) {
   if (eligible_population < 0) invalid("eligible_population must be >= 0");
   if (initial.known_donors < 0 || initial.known_donors > kMaxPoolSize) invalid("known_donors out of range");
   if (!usable_weights(initial.kind_shares)) invalid("kind_shares must be non-negative with a positive sum");
   if (!is_probability(initial.student_share)) invalid("student_share must be in [0, 1]");
   const auto n = static_cast<std::size_t>(initial.known_donors);
-  donors_.reserve(n);
+  donors_.reserve(n + static_cast<std::size_t>(room_for_recruits(recruits, initial.known_donors, eligible_population)));
   const InitialDraws draws{turnout_, initial, CategoricalTable(initial.kind_shares),
                            CategoricalTable(turnout_.group_shares)};
   for (std::size_t i = 0; i < n; ++i) {
@@ -525,12 +570,30 @@ SessionOutcome DonorPool::admit(const SessionConditions& conditions, RandomStrea
 
 SessionOutcome DonorPool::hold(const SessionConditions& conditions, RandomStream& random,
                                std::vector<std::uint32_t>* arrivals) {
-  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, conditions, random);
+  if (records_ == RecruitRecords::Counts) return hold_counted(conditions, random, arrivals);
+  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, recruit_groups_, conditions,
+                  random);
   if (arrivals != nullptr) session.admit_into(*arrivals);
   const std::uint32_t respondents = session.invite(conditions.invitations);
   const std::int64_t walk_ins = session.walk_ins(eligible_population_);
   const std::int64_t recruits = session.register_arrivals(respondents, walk_ins);
   session.recruit(recruits);
+  eligible_population_ -= recruits;
+  return session.finish();
+}
+
+// A session of a pool that keeps no recruits: walk-ins only, drawn in
+// aggregate. Invitations would reach known donors but never the recruits, and
+// a queue follows each donor, so the world gives such a pool neither.
+SessionOutcome DonorPool::hold_counted(const SessionConditions& conditions, RandomStream& random,
+                                       std::vector<std::uint32_t>* arrivals) {
+  if (conditions.invitations > 0 || arrivals != nullptr) {
+    throw std::logic_error("DonorPool: a pool that keeps no recruits cannot invite donors or queue them");
+  }
+  Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, recruit_groups_, conditions,
+                  random);
+  const std::int64_t recruits = session.register_walk_ins(session.walk_ins(eligible_population_));
+  session.recruit_counts(recruits);
   eligible_population_ -= recruits;
   return session.finish();
 }

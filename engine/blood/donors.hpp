@@ -7,6 +7,7 @@
 
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
+#include "blood/sampling.hpp"
 #include "blood/segments.hpp"
 #include "kernel/random.hpp"
 
@@ -118,10 +119,26 @@ class LastDonationDays {
 // (a session's cache of exp(); the same values, bit for bit).
 using DecayTables = std::array<std::vector<double>, kDonorKindCount>;
 
+// What a pool keeps of the walk-ins its sessions recruit. Individuals: each
+// becomes a Donor that later sessions can invite and queues follow. Counts:
+// nothing reads them again (the world decides: Leaf::keeps_recruits), so a
+// session draws its recruits' deferrals, groups and occupations in aggregate
+// (binomial and multinomial counts, the same law as donor by donor) and keeps
+// none; the pool then takes no invitations and no queued sessions.
+enum class RecruitRecords { Individuals, Counts };
+
+struct RecruitPlan {
+  RecruitRecords records = RecruitRecords::Individuals;
+  // Recruits expected over the run: room made for them up front, so that a
+  // large pool is not copied when it first grows. A guess: only speed and
+  // memory depend on it.
+  std::int64_t expected = 0;
+};
+
 class DonorPool {
  public:
   DonorPool(const TurnoutParameters& turnout, std::int64_t eligible_population, const InitialPool& initial,
-            DayNumber start_day, RandomStream& random);
+            DayNumber start_day, RandomStream& random, RecruitPlan recruits = {});
 
   DonorKind kind(const Donor& donor) const noexcept;
   bool eligible(const Donor& donor, DayNumber day) const noexcept;
@@ -142,6 +159,8 @@ class DonorPool {
   void donated(std::uint32_t donor, DayNumber day);
   void left_without_donating(std::uint32_t donor);
 
+  // The known donors: the initial ones and, when the pool keeps Individuals,
+  // its recruits.
   const std::vector<Donor>& donors() const noexcept { return donors_; }
   std::int64_t eligible_population() const noexcept { return eligible_population_; }
   const TurnoutParameters& turnout() const noexcept { return turnout_; }
@@ -149,14 +168,19 @@ class DonorPool {
  private:
   // run_session (arrivals null) or admit.
   SessionOutcome hold(const SessionConditions& conditions, RandomStream& random, std::vector<std::uint32_t>* arrivals);
+  // hold() when the pool keeps no recruits (RecruitRecords::Counts).
+  SessionOutcome hold_counted(const SessionConditions& conditions, RandomStream& random,
+                              std::vector<std::uint32_t>* arrivals);
 
   TurnoutParameters turnout_;
+  RecruitRecords records_;
   std::int64_t eligible_population_;  // people not yet known as donors
   std::vector<Donor> donors_;
   LastDonationDays last_donations_;         // of donors_, to count the ineligible
   std::vector<std::uint64_t> drawn_bits_;   // session scratch: which donors are drawn (all clear between sessions)
   std::vector<std::uint32_t> candidates_;   // session scratch: donors touched, respondents first
   DecayTables decay_tables_;
+  CategoricalTable recruit_groups_;  // of turnout_.group_shares, built once rather than per session
 };
 
 }  // namespace giotmau::blood

@@ -97,6 +97,8 @@ struct Leaf {
   std::int64_t known_donors = 0;
   std::uint64_t stream = 0;
   int local = 0;
+  // Whether anything reads its recruits again (WorldBuilder::decide_recruit_records).
+  bool keeps_recruits = true;
 };
 
 // One session on one day in one leaf.

@@ -51,6 +51,7 @@ class WorldBuilder {
     add_demand();
     add_campaigns();
     add_sessions();
+    decide_recruit_records();
     add_coordinator();
     return w_;
   }
@@ -367,6 +368,32 @@ class WorldBuilder {
     }
   }
 
+  // Whether each leaf's pool keeps its recruits as individual donors. Only a
+  // session that invites known donors (any invitations: the stock rules'
+  // invitation_factor() only multiplies them) or a queued session (its queue
+  // follows each donor) ever reads a recruit again; campaigns change factors
+  // only, apart from their own sessions, which are looked at here too. Nothing
+  // else reads a pool's donors: results count what sessions report, never the
+  // pool. A leaf no such session covers keeps counts only, and its sessions
+  // draw their walk-ins in aggregate (RecruitRecords::Counts): the same law,
+  // without a Donor per recruit. Decided from the scenario's sessions, not
+  // from the days simulated, so that a run cut short (--days) draws what the
+  // whole run draws on its days.
+  void decide_recruit_records() {
+    for (Leaf& leaf : w_->leaves) leaf.keeps_recruits = false;
+    auto look_at = [&](const SessionSpec& spec) {
+      if (spec.invitations_per_capacity == 0.0 && !spec.resources.queued) return;
+      const std::vector<bool> covers = leaves_under({spec.area});
+      for (std::size_t l = 0; l < w_->leaves.size(); ++l) {
+        if (covers[l]) w_->leaves[l].keeps_recruits = true;
+      }
+    };
+    for (const SessionSpec& s : sc().sessions) look_at(s);
+    for (const CampaignSpec& c : sc().campaigns) {
+      for (const SessionSpec& s : c.sessions) look_at(s);
+    }
+  }
+
   // Rebalancing: one more LP, after all the others, for the national
   // coordinator; it holds no sites, leaves, sessions or measures.
   void add_coordinator() {
@@ -415,8 +442,25 @@ std::shared_ptr<const World> build_world(const Scenario& scenario, int days_over
   return WorldBuilder(scenario, days_override).build();
 }
 
+namespace {
+
+// Walk-ins each leaf's sessions expect over the run, before the day's factors
+// (presence, campaigns, appeals): the room its pool reserves for recruits.
+std::vector<std::int64_t> expected_walk_ins(const World& world) {
+  std::vector<double> walk_ins(world.leaves.size(), 0.0);
+  for (const auto& sessions : world.sessions_by_lp) {
+    for (const SessionDay& s : sessions) walk_ins[static_cast<std::size_t>(s.leaf)] += s.walk_in;
+  }
+  std::vector<std::int64_t> rounded(walk_ins.size());
+  for (std::size_t l = 0; l < walk_ins.size(); ++l) rounded[l] = std::llround(std::min(walk_ins[l], 1e18));
+  return rounded;
+}
+
+}  // namespace
+
 std::vector<LpState> initial_states(const World& world, std::uint64_t seed, InitialStock& initial_stock) {
   const Scenario& sc = world.scenario;
+  const std::vector<std::int64_t> walk_ins = expected_walk_ins(world);
   initial_stock.assign(world.area_names.size() * kGroupCount * kProductCount, 0);
   std::vector<LpState> states(world.lp_count);
   for (std::size_t lp = 0; lp < world.lp_count; ++lp) {
@@ -433,7 +477,9 @@ std::vector<LpState> initial_states(const World& world, std::uint64_t seed, Init
       InitialPool pool = sc.initial_pool;
       pool.known_donors = leaf.known_donors;
       pool.student_share = leaf.student_share;
-      DonorPool donors(turnout, leaf.eligible_population, pool, world.first_day, random);
+      const RecruitPlan recruits{leaf.keeps_recruits ? RecruitRecords::Individuals : RecruitRecords::Counts,
+                                 walk_ins[static_cast<std::size_t>(leaf_index)]};
+      DonorPool donors(turnout, leaf.eligible_population, pool, world.first_day, random, recruits);
       st.leaves.push_back(LeafState{std::move(donors)});
     }
     for (int site_index : world.lp_sites[lp]) {
