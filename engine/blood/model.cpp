@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <utility>
 
@@ -51,6 +52,12 @@ BloodEvent phase(BloodEvent::Kind kind) {
   return e;
 }
 
+constexpr std::array<std::size_t, kGroupCount> kAllGroups = [] {
+  std::array<std::size_t, kGroupCount> all{};
+  for (std::size_t g = 0; g < kGroupCount; ++g) all[g] = g;
+  return all;
+}();
+
 Product product_of(std::size_t kind) { return product_at(kind / kGroupCount); }
 BloodGroup group_of(std::size_t kind) { return group_at(kind % kGroupCount); }
 
@@ -80,6 +87,9 @@ BloodModel::BloodModel(std::shared_ptr<const World> world)
     : world_(std::move(world)), group_split_(world_->scenario.demand.group_shares) {
   const Scenario& sc = world_->scenario;
   const DemandSpec& d = sc.demand;
+  for (std::size_t g = 0; g < kGroupCount; ++g) {
+    if (d.group_shares[g] > 0) patient_groups_.push_back(g);
+  }
   day_demand_factors_.resize(static_cast<std::size_t>(world_->days));
   if (world_->growing_demand) day_demand_growth_.resize(static_cast<std::size_t>(world_->days));
   for (int i = 0; i < world_->days; ++i) {
@@ -560,7 +570,10 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
   auto issue = [&](Product p, BloodGroup patient, std::int64_t units) {
     if (units <= 0) return std::int64_t{0};
     const IssueOutcome out = hs.stock.issue(p, patient, units, sc.policy.issue, sc.policy.substitution, day);
-    for (std::size_t g = 0; g < kGroupCount && out.issued > 0; ++g) {
+    // Without substitution only the patient's group leaves the stock.
+    const std::size_t first = sc.policy.substitution ? 0 : index(patient);
+    const std::size_t end = sc.policy.substitution ? kGroupCount : first + 1;
+    for (std::size_t g = first; g < end && out.issued > 0; ++g) {
       // Substitutions and ages are of the units issued: none where none were.
       if (out.issued_by_unit_group[g] == 0) continue;
       const std::size_t kind = index(p) * kGroupCount + g;
@@ -587,7 +600,9 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
                                              hs.demand_poisson[p], random);
     std::array<std::int64_t, kGroupCount> requests{};
     if (total > 0) group_split_(total, requests, random);
-    for (std::size_t g = 0; g < kGroupCount; ++g) {
+    // Only patients' groups get requests, and without elective waits no
+    // backlog ever forms: the other groups have nobody to serve.
+    for (const std::size_t g : d.max_wait_days > 0 ? std::span<const std::size_t>(kAllGroups) : patient_groups_) {
       const std::size_t kind = p * kGroupCount + g;
       auto& waiting = hs.backlog[kind];
       if (requests[g] == 0 && waiting.empty()) continue;  // nobody of this group to serve

@@ -348,6 +348,7 @@ class BloodModel {
   std::vector<std::array<double, kProductCount>> day_demand_factors_;
   std::vector<double> day_demand_growth_;
   MultinomialTable group_split_;
+  std::vector<std::size_t> patient_groups_;  // groups with a share of the requests, ascending
 };
 
 // Builds the world from a scenario: areas, sites and LPs, the network and the
