@@ -588,11 +588,13 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
 
   for (std::size_t p = 0; p < kProductCount; ++p) {
     const Product product = product_at(p);
-    // A product this hospital never asks for, with nobody waiting: nothing to
-    // draw or issue (draw_requests draws nothing for a zero mean).
-    if (site.demand_per_day[p] == 0.0 && std::all_of(hs.backlog.begin() + static_cast<std::ptrdiff_t>(p * kGroupCount),
-                                                      hs.backlog.begin() + static_cast<std::ptrdiff_t>((p + 1) * kGroupCount),
-                                                      [](const auto& waiting) { return waiting.empty(); })) {
+    // A product this hospital never asks for, with nobody waiting (never
+    // anybody without elective waits): nothing to draw or issue (draw_requests
+    // draws nothing for a zero mean).
+    if (site.demand_per_day[p] == 0.0 &&
+        (d.max_wait_days <= 0 || std::all_of(hs.backlog.begin() + static_cast<std::ptrdiff_t>(p * kGroupCount),
+                                             hs.backlog.begin() + static_cast<std::ptrdiff_t>((p + 1) * kGroupCount),
+                                             [](const auto& waiting) { return waiting.empty(); }))) {
       continue;
     }
     auto random = daily_stream(state.seed, site.stream, day, Purpose::Demand, p);
