@@ -2,6 +2,7 @@
 #include "blood/model.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <map>
 #include <span>
@@ -553,6 +554,7 @@ void BloodModel::demand(State& state, kernel::LpId lp, DayNumber day) const {
 double BloodModel::demand_factor(const Site& site, DayNumber day, std::size_t p) const {
   const DemandSpec& d = world_->scenario.demand;
   const auto i = static_cast<std::size_t>(day - world_->first_day);
+  assert(i < day_demand_factors_.size());  // demand is drawn on the run's days only
   double factor = day_demand_factors_[i][p];
   for (const int s : site.demand_surges) {
     const DemandSurgeSpec& surge = d.surges[static_cast<std::size_t>(s)];
