@@ -261,11 +261,13 @@ class Simulation {
   }
   static void push(LogicalProcess& lp, PendingEvent&& e) { push(lp, e.time, e.order, std::move(e.payload)); }
 
+  // Checked on every event: the test inline, the message out of line.
   void check_target(LpId target, const char* what) const {
-    if (target >= lps_.size()) {
-      throw SchedulingError(std::string("kernel: ") + what + " to LP " + std::to_string(target) +
-                            ", but there are only " + std::to_string(lps_.size()) + " LPs");
-    }
+    if (target >= lps_.size()) [[unlikely]] no_such_target(target, what);
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] void no_such_target(LpId target, const char* what) const {
+    throw SchedulingError(std::string("kernel: ") + what + " to LP " + std::to_string(target) +
+                          ", but there are only " + std::to_string(lps_.size()) + " LPs");
   }
 
   void deliver(Context<Model>& ctx, LpId target, Tick delay, Event&& event) {
