@@ -2,7 +2,9 @@
 // thread counts, and the errors a model gets when it breaks the rules.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "kernel/simulation.hpp"
@@ -42,39 +44,75 @@ TEST(Kernel, PingPongGivesExactlyTheExpectedTimes) {
 
 // Records every event's time and order of arrival, to check causality and the
 // tie-breaking rule, under a PHOLD-like load with many simultaneous events.
-struct Recorder {
+// Bulky: each event also carries a large payload (a vector and 256 bytes), so
+// the kernel keeps it in the LP's slab apart from the heap; the payload must
+// arrive intact and the run be the same as with small events.
+template <bool Bulky>
+struct RecorderModel {
   struct State {
     Tick last = -1;
     std::uint64_t violations = 0;
+    std::uint64_t damaged = 0;  // bulky payloads that did not arrive as sent
     std::vector<std::pair<Tick, std::uint32_t>> trace;  // (time, sender)
   };
-  struct Event {
+  struct Small {
     std::uint32_t sender;
   };
+  struct Large {
+    std::uint32_t sender;
+    std::array<std::uint64_t, 32> words{};
+    std::vector<std::uint32_t> senders;  // {sender, sender + 1}
+  };
+  using Event = std::conditional_t<Bulky, Large, Small>;
+  static Event make(std::uint32_t sender) {
+    if constexpr (Bulky) {
+      Large e{sender, {}, {sender, sender + 1}};
+      for (std::size_t i = 0; i < e.words.size(); ++i) e.words[i] = sender * 1000u + i;
+      return e;
+    } else {
+      return Small{sender};
+    }
+  }
+  static bool intact(const Event& e) {
+    if constexpr (Bulky) {
+      for (std::size_t i = 0; i < e.words.size(); ++i) {
+        if (e.words[i] != e.sender * 1000u + i) return false;
+      }
+      return e.senders == std::vector<std::uint32_t>{e.sender, e.sender + 1};
+    } else {
+      return true;
+    }
+  }
   std::uint32_t lps;
-  void handle(Context<Recorder>& ctx, State& state, const Event& e) const {
+  void handle(Context<RecorderModel>& ctx, State& state, const Event& e) const {
     if (ctx.now() < state.last) ++state.violations;
+    if (!intact(e)) ++state.damaged;
     state.last = ctx.now();
     state.trace.emplace_back(ctx.now(), e.sender);
     if (state.trace.size() > 400) return;
     // Delays on a coarse grid make many events share a time.
     const Tick delay = 4 * (1 + static_cast<Tick>(ctx.random().below(3)));
     const LpId target = ctx.random().bernoulli(0.5) ? ctx.random().below(lps) : ctx.self();
-    ctx.send(target, delay, Event{ctx.self()});
-    if (ctx.random().bernoulli(0.1)) ctx.schedule(0, Event{ctx.self()});  // zero-delay self event
+    ctx.send(target, delay, make(ctx.self()));
+    if (ctx.random().bernoulli(0.1)) ctx.schedule(0, make(ctx.self()));  // zero-delay self event
   }
 };
+using Recorder = RecorderModel<false>;
+using BulkyRecorder = RecorderModel<true>;
+static_assert(!Simulation<Recorder>::payloads_apart() && Simulation<BulkyRecorder>::payloads_apart());
 
+template <class Model = Recorder>
 std::vector<std::vector<std::pair<Tick, std::uint32_t>>> run_recorder(unsigned threads, std::uint64_t seed) {
   constexpr std::uint32_t kLps = 64;
-  Simulation<Recorder> sim(Recorder{kLps}, std::vector<Recorder::State>(kLps), KernelConfig{4, seed, threads});
+  Simulation<Model> sim(Model{kLps}, std::vector<typename Model::State>(kLps), KernelConfig{4, seed, threads});
   for (LpId lp = 0; lp < kLps; ++lp) {
-    for (int i = 0; i < 4; ++i) sim.schedule(lp, i, Recorder::Event{lp});
+    for (int i = 0; i < 4; ++i) sim.schedule(lp, i, Model::make(lp));
   }
   sim.run_until(2'000);
   std::vector<std::vector<std::pair<Tick, std::uint32_t>>> traces;
   for (LpId lp = 0; lp < kLps; ++lp) {
     EXPECT_EQ(sim.state(lp).violations, 0u) << "LP " << lp << " went back in time";
+    EXPECT_EQ(sim.state(lp).damaged, 0u) << "LP " << lp << " received damaged payloads";
     traces.push_back(sim.state(lp).trace);
   }
   return traces;
@@ -88,6 +126,11 @@ TEST(Kernel, SimultaneousEventsRunInTheSameOrderForEveryThreadCount) {
   const auto one = run_recorder(1, 11);
   EXPECT_EQ(one, run_recorder(2, 11));
   EXPECT_EQ(one, run_recorder(4, 11));
+}
+
+TEST(Kernel, LargePayloadsKeptApartFromTheHeapRunTheSameEvents) {
+  const auto small = run_recorder<Recorder>(1, 11);
+  for (unsigned threads : {1u, 2u, 4u}) EXPECT_EQ(run_recorder<BulkyRecorder>(threads, 11), small) << threads;
 }
 
 struct PholdRun {

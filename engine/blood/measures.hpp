@@ -11,6 +11,7 @@
 #include "blood/calendar.hpp"
 #include "blood/drive_queue.hpp"
 #include "blood/segments.hpp"
+#include "blood/zeroed_pages.hpp"
 
 namespace giotmau::blood {
 
@@ -42,9 +43,14 @@ inline constexpr std::array<std::string_view, kMeasureCount> kMeasureNames = {
 //                - issued(d) - outdated(d) - shipped(d).
 
 // A dense day x area x group x product array for each measure, plus donations
-// collected per day x area x group.
+// collected per day x area x group. The arrays start at zero without writing
+// it (ZeroedPages: most cells of a small system stay zero, and their pages
+// untouched); they are built at their final size and never resized.
 class DailyMeasures {
  public:
+  template <class T>
+  using Cells = std::vector<T, ZeroedPages<T>>;
+
   DailyMeasures() = default;
   DailyMeasures(int days, int areas)
       : days_(days), areas_(areas),
@@ -105,9 +111,9 @@ class DailyMeasures {
   int days() const noexcept { return days_; }
   int areas() const noexcept { return areas_; }
   // Raw layout for writers: [measure][day][area][group][product] and [day][area][group].
-  const std::vector<std::int64_t>& cells() const noexcept { return cells_; }
-  const std::vector<std::int64_t>& collected_cells() const noexcept { return collected_; }
-  const std::vector<double>& cost_cells() const noexcept { return cost_; }  // [day][area]
+  const Cells<std::int64_t>& cells() const noexcept { return cells_; }
+  const Cells<std::int64_t>& collected_cells() const noexcept { return collected_; }
+  const Cells<double>& cost_cells() const noexcept { return cost_; }  // [day][area]
 
  private:
   std::size_t cell(Measure m, int day, int area, BloodGroup g, Product p) const {
@@ -116,10 +122,10 @@ class DailyMeasures {
   }
   int days_ = 0;
   int areas_ = 0;
-  std::vector<std::int64_t> cells_;
-  std::vector<std::int64_t> collected_;
-  std::vector<double> cost_;
-  std::vector<std::int64_t> segments_;  // [day][area][segment cell]
+  Cells<std::int64_t> cells_;
+  Cells<std::int64_t> collected_;
+  Cells<double> cost_;
+  Cells<std::int64_t> segments_;  // [day][area][segment cell]
 };
 
 // One named drive (or recurring series) in one leaf area, over the run.

@@ -2,8 +2,10 @@
 #include "blood/model.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <utility>
 
@@ -51,26 +53,60 @@ BloodEvent phase(BloodEvent::Kind kind) {
   return e;
 }
 
+constexpr std::array<std::size_t, kGroupCount> kAllGroups = [] {
+  std::array<std::size_t, kGroupCount> all{};
+  for (std::size_t g = 0; g < kGroupCount; ++g) all[g] = g;
+  return all;
+}();
+
 Product product_of(std::size_t kind) { return product_at(kind / kGroupCount); }
 BloodGroup group_of(std::size_t kind) { return group_at(kind % kGroupCount); }
 
-std::int64_t draw_requests(const ProductDemandSpec& spec, double mean, kernel::RandomStream& random) {
+// `poisson` keeps the Poisson set-up of the last mean drawn from (a hospital's
+// mean repeats day after day).
+std::int64_t draw_requests(const ProductDemandSpec& spec, double mean, PoissonSampler& poisson,
+                           kernel::RandomStream& random) {
   if (mean <= 0) return 0;
+  if (poisson.mean() != mean) poisson = PoissonSampler(mean);
   switch (spec.distribution) {
     case DemandDistribution::NegativeBinomial:
       return negative_binomial(mean, spec.dispersion, random);
     case DemandDistribution::Gamma:
       if (spec.dispersion > 0) return std::llround(gamma(spec.dispersion, mean / spec.dispersion, random));
-      return poisson(mean, random);
+      return poisson(random);
     case DemandDistribution::Deterministic:
       return std::llround(mean);
     case DemandDistribution::Poisson:
       break;
   }
-  return poisson(mean, random);
+  return poisson(random);
 }
 
 }  // namespace
+
+BloodModel::BloodModel(std::shared_ptr<const World> world)
+    : world_(std::move(world)), group_split_(world_->scenario.demand.group_shares) {
+  const Scenario& sc = world_->scenario;
+  const DemandSpec& d = sc.demand;
+  for (std::size_t g = 0; g < kGroupCount; ++g) {
+    if (d.group_shares[g] > 0) patient_groups_.push_back(g);
+  }
+  day_demand_factors_.resize(static_cast<std::size_t>(world_->days));
+  if (world_->growing_demand) day_demand_growth_.resize(static_cast<std::size_t>(world_->days));
+  for (int i = 0; i < world_->days; ++i) {
+    const DayNumber day = world_->first_day + i;
+    for (std::size_t p = 0; p < kProductCount; ++p) {
+      const ProductDemandSpec& pd = d.products[p];
+      const auto& months = pd.month_factors ? *pd.month_factors : d.month_factors;
+      double factor = d.weekday_factors[weekday(day)] * months[month_index(day)];
+      if (near_tet(sc.season, day, pd.tet_surge_days_before.value_or(d.tet_surge_days_before),
+                   pd.tet_surge_days_after.value_or(d.tet_surge_days_after)))
+        factor *= pd.tet_surge_factor.value_or(d.tet_surge_factor);
+      day_demand_factors_[static_cast<std::size_t>(i)][p] = factor;
+    }
+    if (world_->growing_demand) day_demand_growth_[static_cast<std::size_t>(i)] = world_->demand_growth(day);
+  }
+}
 
 std::int64_t& BloodModel::measure(State& state, Measure m, DayNumber day, int area, std::size_t kind) const {
   return state.measures.at(m, day - world_->first_day, (*state.area_row)[static_cast<std::size_t>(area)], group_of(kind),
@@ -512,23 +548,19 @@ void BloodModel::demand(State& state, kernel::LpId lp, DayNumber day) const {
 }
 
 // The day's demand multiplier of product p at a hospital: weekday, month and
-// Tết surge (the product's own when given, else the shared ones), the demand
-// surges over its area, and yearly growth. Per product, so that a hospital
-// pays only for the products it asks for.
+// Tết surge (the product's own when given, else the shared ones; the same for
+// every hospital, so computed once per day in the constructor), the demand
+// surges over its area, and yearly growth, multiplied in that order.
 double BloodModel::demand_factor(const Site& site, DayNumber day, std::size_t p) const {
-  const Scenario& sc = world_->scenario;
-  const DemandSpec& d = sc.demand;
-  const ProductDemandSpec& pd = d.products[p];
-  const auto& months = pd.month_factors ? *pd.month_factors : d.month_factors;
-  double factor = d.weekday_factors[weekday(day)] * months[month_index(day)];
-  if (near_tet(sc.season, day, pd.tet_surge_days_before.value_or(d.tet_surge_days_before),
-               pd.tet_surge_days_after.value_or(d.tet_surge_days_after)))
-    factor *= pd.tet_surge_factor.value_or(d.tet_surge_factor);
-  for (const int i : site.demand_surges) {
-    const DemandSurgeSpec& surge = d.surges[static_cast<std::size_t>(i)];
+  const DemandSpec& d = world_->scenario.demand;
+  const auto i = static_cast<std::size_t>(day - world_->first_day);
+  assert(i < day_demand_factors_.size());  // demand is drawn on the run's days only
+  double factor = day_demand_factors_[i][p];
+  for (const int s : site.demand_surges) {
+    const DemandSurgeSpec& surge = d.surges[static_cast<std::size_t>(s)];
     if (surge.products[p] && day >= surge.start && day <= surge.end) factor *= surge.factor;
   }
-  if (world_->growing_demand) factor *= world_->demand_growth(day);
+  if (world_->growing_demand) factor *= day_demand_growth_[i];
   return factor;
 }
 
@@ -540,7 +572,12 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
   auto issue = [&](Product p, BloodGroup patient, std::int64_t units) {
     if (units <= 0) return std::int64_t{0};
     const IssueOutcome out = hs.stock.issue(p, patient, units, sc.policy.issue, sc.policy.substitution, day);
-    for (std::size_t g = 0; g < kGroupCount; ++g) {
+    // Without substitution only the patient's group leaves the stock.
+    const std::size_t first = sc.policy.substitution ? 0 : index(patient);
+    const std::size_t end = sc.policy.substitution ? kGroupCount : first + 1;
+    for (std::size_t g = first; g < end && out.issued > 0; ++g) {
+      // Substitutions and ages are of the units issued: none where none were.
+      if (out.issued_by_unit_group[g] == 0) continue;
       const std::size_t kind = index(p) * kGroupCount + g;
       book(state, Measure::Issued, day, site.area, kind, out.issued_by_unit_group[g]);
       book(state, Measure::Substituted, day, site.area, kind, out.substituted_by_unit_group[g]);
@@ -553,23 +590,29 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
 
   for (std::size_t p = 0; p < kProductCount; ++p) {
     const Product product = product_at(p);
-    // A product this hospital never asks for, with nobody waiting: nothing to
-    // draw or issue (draw_requests draws nothing for a zero mean).
-    if (site.demand_per_day[p] == 0.0 && std::all_of(hs.backlog.begin() + static_cast<std::ptrdiff_t>(p * kGroupCount),
-                                                      hs.backlog.begin() + static_cast<std::ptrdiff_t>((p + 1) * kGroupCount),
-                                                      [](const auto& waiting) { return waiting.empty(); })) {
+    // A product this hospital never asks for, with nobody waiting (never
+    // anybody without elective waits): nothing to draw or issue (draw_requests
+    // draws nothing for a zero mean).
+    if (site.demand_per_day[p] == 0.0 &&
+        (d.max_wait_days <= 0 || std::all_of(hs.backlog.begin() + static_cast<std::ptrdiff_t>(p * kGroupCount),
+                                             hs.backlog.begin() + static_cast<std::ptrdiff_t>((p + 1) * kGroupCount),
+                                             [](const auto& waiting) { return waiting.empty(); }))) {
       continue;
     }
     auto random = daily_stream(state.seed, site.stream, day, Purpose::Demand, p);
-    const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * demand_factor(site, day, p), random);
+    const std::int64_t total = draw_requests(d.products[p], site.demand_per_day[p] * demand_factor(site, day, p),
+                                             hs.demand_poisson[p], random);
     std::array<std::int64_t, kGroupCount> requests{};
-    if (total > 0) multinomial(total, d.group_shares, requests, random);
-    for (std::size_t g = 0; g < kGroupCount; ++g) {
+    if (total > 0) group_split_(total, requests, random);
+    // Only patients' groups get requests, and without elective waits no
+    // backlog ever forms: the other groups have nobody to serve.
+    for (const std::size_t g : d.max_wait_days > 0 ? std::span<const std::size_t>(kAllGroups) : patient_groups_) {
       const std::size_t kind = p * kGroupCount + g;
+      auto& waiting = hs.backlog[kind];
+      if (requests[g] == 0 && waiting.empty()) continue;  // nobody of this group to serve
       const BloodGroup patient = group_at(g);
       std::int64_t lost = 0;
       // Elective requests still waiting: the oldest first; those waited too long are lost.
-      auto& waiting = hs.backlog[kind];
       while (!waiting.empty() && waiting.front().day < day - d.max_wait_days) {
         lost += waiting.front().units;
         waiting.pop_front();

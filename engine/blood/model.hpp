@@ -37,6 +37,7 @@
 #include "blood/inventory.hpp"
 #include "blood/measures.hpp"
 #include "blood/network.hpp"
+#include "blood/sampling.hpp"
 #include "blood/scenario.hpp"
 #include "kernel/simulation.hpp"
 
@@ -203,6 +204,7 @@ struct SiteState {
   Inventory stock;
   StockCounts on_order{};                                   // ordered, answer not yet arrived
   std::array<std::deque<PendingRequest>, kStockKinds> backlog;  // hospitals: elective requests waiting
+  std::array<PoissonSampler, kProductCount> demand_poisson;  // hospitals: the last day's mean's set-up, per product
   std::array<std::int64_t, kGroupCount> platelet_donations{};  // centres: donations waiting to make a pool
   DayNumber last_appeal = -1'000'000;
   int last_appeal_record = -1;    // its entry in LpState::appeal_log, while it acts
@@ -289,7 +291,7 @@ class BloodModel {
   using State = LpState;
   using Event = BloodEvent;
 
-  explicit BloodModel(std::shared_ptr<const World> world) : world_(std::move(world)) {}
+  explicit BloodModel(std::shared_ptr<const World> world);
   void handle(kernel::Context<BloodModel>& ctx, State& state, const Event& event) const;
   const World& world() const noexcept { return *world_; }
 
@@ -342,6 +344,13 @@ class BloodModel {
   void charge(State& state, DayNumber day, int area, double amount) const;
 
   std::shared_ptr<const World> world_;
+  // Hospital demand's parts shared by every hospital, computed once: by day of
+  // the run and product, weekday x month x Tet surge (demand_factor), and the
+  // yearly growth (when the demand grows); the split of requests by group.
+  std::vector<std::array<double, kProductCount>> day_demand_factors_;
+  std::vector<double> day_demand_growth_;
+  MultinomialTable group_split_;
+  std::vector<std::size_t> patient_groups_;  // groups with a share of the requests, ascending
 };
 
 // Builds the world from a scenario: areas, sites and LPs, the network and the

@@ -27,55 +27,22 @@ double stirling_correction(std::int64_t k) noexcept {
   return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - x2 / 1680) * x2) * x2) * x;
 }
 
-double log_factorial(std::int64_t k) noexcept {
+double log_factorial_formula(std::int64_t k) noexcept {
   const double kp1 = static_cast<double>(k + 1);
   return (static_cast<double>(k) + 0.5) * std::log(kp1) - kp1 + kLogSqrt2Pi + stirling_correction(k);
 }
 
-// Poisson by sequential search of the CDF (inversion): about mean + 1
-// iterations, so only for small means. exp(-mean) cannot underflow there.
-std::int64_t poisson_inversion(double mean, RandomStream& random) {
-  const double p0 = std::exp(-mean);
-  for (;;) {
-    double u = random.uniform();
-    double p = p0;
-    for (std::int64_t k = 0; k < 200; ++k) {
-      if (u < p) return k;
-      u -= p;
-      p *= mean / static_cast<double>(k + 1);
-    }
-    // Only reachable when rounding left u above the summed tail: redraw.
-  }
-}
+// The formula's values for the small k PTRS tests most (a daily demand of
+// tens of units), computed once: the same doubles without a logarithm each.
+constexpr std::int64_t kLogFactorialTableSize = 256;
 
-// Hörmann (1993), "The transformed rejection method for generating Poisson
-// random variables", algorithm PTRS; valid for mean >= 10.
-// Most draws are accepted at once (the squeeze), so the two logarithms only
-// the slower test needs are taken when it first runs.
-std::int64_t poisson_ptrs(double mean, RandomStream& random) {
-  const double b = 0.931 + 2.53 * std::sqrt(mean);
-  const double a = -0.059 + 0.02483 * b;
-  const double v_r = 0.9277 - 3.6224 / (b - 2);
-  double log_mean = 0.0;
-  double log_inv_alpha = 0.0;
-  bool logs_taken = false;
-  for (;;) {
-    const double u = random.uniform() - 0.5;
-    const double v = random.uniform_pos();
-    const double us = 0.5 - std::abs(u);
-    const double kf = std::floor((2 * a / us + b) * u + mean + 0.43);
-    if (us >= 0.07 && v <= v_r) return static_cast<std::int64_t>(kf);
-    if (kf < 0 || (us < 0.013 && v > us)) continue;
-    const auto k = static_cast<std::int64_t>(kf);
-    if (!logs_taken) {
-      log_mean = std::log(mean);
-      log_inv_alpha = std::log(1.1239 + 1.1328 / (b - 3.4));
-      logs_taken = true;
-    }
-    if (std::log(v) + log_inv_alpha - std::log(a / (us * us) + b) <= -mean + kf * log_mean - log_factorial(k)) {
-      return k;
-    }
-  }
+double log_factorial(std::int64_t k) noexcept {
+  static const std::array<double, kLogFactorialTableSize> table = [] {
+    std::array<double, kLogFactorialTableSize> t{};
+    for (std::int64_t i = 0; i < kLogFactorialTableSize; ++i) t[static_cast<std::size_t>(i)] = log_factorial_formula(i);
+    return t;
+  }();
+  return k < kLogFactorialTableSize ? table[static_cast<std::size_t>(k)] : log_factorial_formula(k);
 }
 
 // Binomial by sequential search of the CDF; for n*p < 10 with p <= 1/2, so
@@ -217,9 +184,60 @@ double gamma(double shape, double scale, RandomStream& random) {
   }
 }
 
+PoissonSampler::PoissonSampler(double mean) noexcept : mean_(mean) {
+  if (!(mean > 0)) return;
+  if (mean < 10) {
+    p0_ = std::exp(-mean);  // cannot underflow for such means
+    return;
+  }
+  b_ = 0.931 + 2.53 * std::sqrt(mean);
+  a_ = -0.059 + 0.02483 * b_;
+  v_r_ = 0.9277 - 3.6224 / (b_ - 2);
+}
+
+std::int64_t PoissonSampler::operator()(RandomStream& random) {
+  if (!(mean_ > 0)) return 0;
+  if (mean_ >= 10) return ptrs(random);
+  // Sequential search of the CDF (inversion): about mean + 1 iterations, so
+  // only for small means.
+  for (;;) {
+    double u = random.uniform();
+    double p = p0_;
+    for (std::int64_t k = 0; k < 200; ++k) {
+      if (u < p) return k;
+      u -= p;
+      p *= mean_ / static_cast<double>(k + 1);
+    }
+    // Only reachable when rounding left u above the summed tail: redraw.
+  }
+}
+
+// Hörmann (1993), "The transformed rejection method for generating Poisson
+// random variables", algorithm PTRS; valid for mean >= 10.
+std::int64_t PoissonSampler::ptrs(RandomStream& random) {
+  const double mean = mean_, a = a_, b = b_;
+  for (;;) {
+    const double u = random.uniform() - 0.5;
+    const double v = random.uniform_pos();
+    const double us = 0.5 - std::abs(u);
+    const double kf = std::floor((2 * a / us + b) * u + mean + 0.43);
+    if (us >= 0.07 && v <= v_r_) return static_cast<std::int64_t>(kf);
+    if (kf < 0 || (us < 0.013 && v > us)) continue;
+    const auto k = static_cast<std::int64_t>(kf);
+    if (!logs_taken_) {
+      log_mean_ = std::log(mean);
+      log_inv_alpha_ = std::log(1.1239 + 1.1328 / (b - 3.4));
+      logs_taken_ = true;
+    }
+    if (std::log(v) + log_inv_alpha_ - std::log(a / (us * us) + b) <= -mean + kf * log_mean_ - log_factorial(k)) {
+      return k;
+    }
+  }
+}
+
 std::int64_t poisson(double mean, RandomStream& random) {
   if (!(mean > 0)) return 0;
-  return mean < 10 ? poisson_inversion(mean, random) : poisson_ptrs(mean, random);
+  return PoissonSampler(mean)(random);
 }
 
 std::int64_t binomial(std::int64_t n, double p, RandomStream& random) {
@@ -286,6 +304,38 @@ void multinomial(std::int64_t n, std::span<const double> weights, std::span<std:
     total -= weights[i];
   }
   counts[last] = left;
+}
+
+MultinomialTable::MultinomialTable(std::span<const double> weights) : size_(weights.size()), last_(weights.size()) {
+  if (weights.size() > kMaxCategories) throw std::invalid_argument("MultinomialTable: too many categories");
+  // The same running total, in the same order, as multinomial().
+  double total = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    if (weights[i] > 0) {
+      total += weights[i];
+      last_ = i;
+    }
+  }
+  if (last_ == weights.size()) return;
+  for (std::size_t i = 0; i < last_; ++i) {
+    if (!(weights[i] > 0)) continue;
+    probabilities_[step_count_] = std::min(1.0, weights[i] / total);
+    indices_[step_count_++] = i;
+    total -= weights[i];
+  }
+}
+
+void MultinomialTable::operator()(std::int64_t n, std::span<std::int64_t> counts, RandomStream& random) const {
+  assert(counts.size() == size_);
+  std::fill(counts.begin(), counts.end(), 0);
+  if (last_ == size_ || n <= 0) return;
+  std::int64_t left = n;
+  for (std::size_t s = 0; s < step_count_ && left > 0; ++s) {
+    const std::int64_t drawn = binomial(left, probabilities_[s], random);
+    counts[indices_[s]] = drawn;
+    left -= drawn;
+  }
+  counts[last_] = left;
 }
 
 std::size_t categorical(std::span<const double> weights, RandomStream& random) {

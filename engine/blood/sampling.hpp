@@ -32,6 +32,47 @@ std::int64_t negative_binomial(double mean, double dispersion, RandomStream& ran
 // Splits n among the categories with the given weights (need not sum to 1; all >= 0, sum > 0).
 void multinomial(std::int64_t n, std::span<const double> weights, std::span<std::int64_t> counts,
                  RandomStream& random);
+
+// poisson() for a mean drawn from many times (a hospital's daily demand, the
+// same mean day after day): the set-up poisson() does per call (PTRS's
+// constants and logarithms, or exp(-mean)) done once. The same draws, bit for
+// bit, and the same random words.
+class PoissonSampler {
+ public:
+  explicit PoissonSampler(double mean = 0) noexcept;
+  double mean() const noexcept { return mean_; }
+  std::int64_t operator()(RandomStream& random);
+
+ private:
+  std::int64_t ptrs(RandomStream& random);
+  double mean_ = 0;
+  double p0_ = 1;  // inversion (mean < 10): exp(-mean)
+  double b_ = 0, a_ = 0, v_r_ = 0;  // PTRS (mean >= 10)
+  // PTRS's slower test's logarithms, taken when it first runs (most draws
+  // never need them, so a sampler used once does not pay for them).
+  double log_mean_ = 0, log_inv_alpha_ = 0;
+  bool logs_taken_ = false;
+};
+
+// multinomial() over fixed weights (the patients' group shares), with the
+// conditional probabilities of its successive binomials computed once: the
+// same counts, bit for bit, from the same random words. A split with one
+// weighted category draws nothing, as multinomial() does.
+class MultinomialTable {
+ public:
+  explicit MultinomialTable(std::span<const double> weights);
+  std::size_t size() const noexcept { return size_; }
+  // counts.size() == size(); n >= 0.
+  void operator()(std::int64_t n, std::span<std::int64_t> counts, RandomStream& random) const;
+
+ private:
+  static constexpr std::size_t kMaxCategories = 16;
+  std::size_t size_ = 0;
+  std::size_t last_ = 0;       // the category that takes what is left; size_ if none has weight
+  std::size_t step_count_ = 0;
+  std::array<double, kMaxCategories> probabilities_{};  // weighted categories before the last
+  std::array<std::size_t, kMaxCategories> indices_{};   // their indices
+};
 // Index drawn with probability proportional to weights.
 std::size_t categorical(std::span<const double> weights, RandomStream& random);
 

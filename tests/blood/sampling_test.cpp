@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "blood/sampling.hpp"
@@ -309,6 +310,84 @@ TEST(Sampling, CategoricalTableDrawsWhatCategoricalDraws) {
   for (int i = 0; i < kDraws; ++i) ASSERT_EQ(table(a), categorical(weights, b)) << i;
   const std::array<double, 1> single = {2.5};
   EXPECT_EQ(CategoricalTable(single)(a), 0u);
+}
+
+// The draws of the samplers a hospital keeps from day to day, checked against
+// the values poisson() and multinomial() gave before they existed (at commit
+// 73e9e58, by the program in this test's history): a cached set-up must not
+// change a single draw or the number of random words read. Three means in
+// turn from one stream, 20,000 draws, as in a hospital whose mean changes.
+struct GoldenPoisson {
+  double mean;
+  std::int64_t sum;
+  std::uint64_t hash;
+  std::uint64_t words;
+};
+constexpr std::array<GoldenPoisson, 7> kGoldenPoisson = {{
+    {0.7, 21105, 14594412324111929963ULL, 40000},
+    {3.5, 105188, 2155020999443420450ULL, 40000},
+    {9.99, 299896, 17177421946760776836ULL, 80738},  // 9.99 by inversion, 14.985 and 19.98 by PTRS
+    {10.0, 299622, 1259636265026008033ULL, 102912},
+    {10.7, 320576, 15999287931290827195ULL, 101984},
+    {37.25, 1118593, 7642561842069086327ULL, 95356},
+    {250.0, 7501580, 14216186423660641615ULL, 91512},
+}};
+
+TEST(Sampling, PoissonSamplerDrawsWhatPoissonDrewBefore) {
+  for (const GoldenPoisson& g : kGoldenPoisson) {
+    const std::array<double, 3> means = {g.mean, g.mean * 1.5, g.mean * 2};
+    std::array<PoissonSampler, 3> samplers = {PoissonSampler(means[0]), PoissonSampler(means[1]),
+                                              PoissonSampler(means[2])};
+    RandomStream cached(7, 11), fresh(7, 11);
+    std::uint64_t hash_cached = 0, hash_fresh = 0;
+    std::int64_t sum_cached = 0, sum_fresh = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const std::int64_t k = samplers[static_cast<std::size_t>(i % 3)](cached);
+      sum_cached += k;
+      hash_cached = kernel::mix64(hash_cached, static_cast<std::uint64_t>(k));
+      const std::int64_t f = poisson(means[static_cast<std::size_t>(i % 3)], fresh);
+      sum_fresh += f;
+      hash_fresh = kernel::mix64(hash_fresh, static_cast<std::uint64_t>(f));
+    }
+    EXPECT_EQ(sum_cached, g.sum) << g.mean;
+    EXPECT_EQ(hash_cached, g.hash) << g.mean;
+    EXPECT_EQ(cached.draws(), g.words) << g.mean;
+    EXPECT_EQ(hash_fresh, g.hash) << g.mean;
+    EXPECT_EQ(fresh.draws(), g.words) << g.mean;
+  }
+  RandomStream r(1, 1);
+  PoissonSampler none(0.0);
+  EXPECT_EQ(none(r), 0);
+  EXPECT_EQ(r.draws(), 0u);
+}
+
+TEST(Sampling, MultinomialTableSplitsAsMultinomialDid) {
+  struct Golden {
+    std::vector<double> weights;
+    std::uint64_t hash;
+    std::uint64_t words;
+  };
+  const std::array<Golden, 3> golden = {{
+      {{0, 0, 1, 0, 0, 0, 0, 0}, 8061163970591733763ULL, 0},  // one group: no draws
+      {{0.38, 0.21, 0.27, 0.06, 0.03, 0.02, 0.02, 0.01}, 17384866869770557000ULL, 78314},
+      {{0, 0.5, 0, 0.5}, 6180390913276458407ULL, 18214},
+  }};
+  for (const Golden& g : golden) {
+    const MultinomialTable table(g.weights);
+    RandomStream a(3, 5), b(3, 5);
+    std::vector<std::int64_t> from_table(g.weights.size()), from_function(g.weights.size());
+    std::uint64_t hash = 0;
+    for (int i = 0; i < 5000; ++i) {
+      table(i % 97, from_table, a);
+      multinomial(i % 97, g.weights, from_function, b);
+      ASSERT_EQ(from_table, from_function) << i;
+      EXPECT_EQ(std::accumulate(from_table.begin(), from_table.end(), std::int64_t{0}), i % 97);
+      for (const std::int64_t x : from_table) hash = kernel::mix64(hash, static_cast<std::uint64_t>(x));
+    }
+    EXPECT_EQ(hash, g.hash);
+    EXPECT_EQ(a.draws(), g.words);
+    EXPECT_EQ(b.draws(), g.words);
+  }
 }
 
 TEST(Sampling, DegenerateParameters) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <exception>
 #include <numeric>
+#include <span>
 #include <sstream>
 #include <string>
 
@@ -112,7 +113,7 @@ std::string scenario_toml(const Scenario& s) {
   return t.str();
 }
 
-std::int64_t sum(const std::vector<std::int64_t>& values, std::size_t from, std::size_t count) {
+std::int64_t sum(std::span<const std::int64_t> values, std::size_t from, std::size_t count) {
   return std::accumulate(values.begin() + static_cast<std::ptrdiff_t>(from),
                          values.begin() + static_cast<std::ptrdiff_t>(from + count), std::int64_t{0});
 }
