@@ -49,6 +49,7 @@ class WorldBuilder {
     add_measure_rows();
     add_network();
     add_demand();
+    add_order_kinds();
     add_campaigns();
     add_sessions();
     add_coordinator();
@@ -258,6 +259,20 @@ class WorldBuilder {
       double own = 0;
       for (std::size_t g = 0; g < kGroupCount; ++g) own += c.usage_per_day[stock_index(Product::RedCells, group_at(g))];
       w_->sites[static_cast<std::size_t>(c.supplier)].red_cells_served_per_day += own;
+    }
+  }
+
+  // The kinds each site's review can order (BloodModel::order_quantities): a
+  // standing order or an order-up-to level in units of the product, or a
+  // usage to cover for a site that has someone to order from.
+  void add_order_kinds() {
+    for (Site& s : w_->sites) {
+      const bool has_source = s.kind == SiteKind::Hospital || (s.supplier >= 0 && sc().policy.hub_supply);
+      for (std::size_t k = 0; k < kStockKinds; ++k) {
+        const std::size_t p = k / kGroupCount;
+        if (s.standing_order_units[p] > 0 || s.order_up_to_units[p] > 0 || (s.usage_per_day[k] > 0.0 && has_source))
+          s.order_kinds.push_back(static_cast<std::uint8_t>(k));
+      }
     }
   }
 
