@@ -1,6 +1,7 @@
 #include "blood/inventory.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
 #include <limits>
 
@@ -83,7 +84,10 @@ GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
   GroupCounts removed{};
   if (!has_expired(product, today)) return removed;
   DayNumber floor = std::numeric_limits<DayNumber>::max();
-  for (std::size_t g = 0; g < kGroupCount; ++g) {
+  // Only the shelves holding units (often one or two groups of eight).
+  std::uint32_t stocked_groups = (stocked_ >> shelf_index(product, group_at(0))) & ((1u << kGroupCount) - 1);
+  for (; stocked_groups != 0; stocked_groups &= stocked_groups - 1) {
+    const auto g = static_cast<std::size_t>(std::countr_zero(stocked_groups));
     Shelf& s = shelf(product, group_at(g));
     // Sorted by expiry, so the expired batches are a prefix.
     while (!s.batches.empty() && s.batches.front().expires < today) {

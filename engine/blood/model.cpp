@@ -174,8 +174,9 @@ void BloodModel::outdate(State& state, kernel::LpId lp, DayNumber day, DayNumber
   for (int s : w.lp_sites[lp]) {
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
-    if (!stock.has_expired(usable_from)) continue;  // most sites on most checks
     for (std::size_t p = 0; p < kProductCount; ++p) {
+      // Most products of most sites have nothing due: skip the counts by group.
+      if (!stock.has_expired(product_at(p), usable_from)) continue;
       const GroupCounts outdated = stock.remove_expired(product_at(p), usable_from);
       for (std::size_t g = 0; g < kGroupCount; ++g) {
         if (outdated[g] == 0) continue;
