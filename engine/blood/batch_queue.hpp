@@ -65,8 +65,14 @@ class BatchQueue {
   }
 
   // First batch that may still be issued on `day` (expires on or after it).
+  // Usually it is the front or close to it (the expired leave every day), so
+  // look there before searching the rest.
   iterator first_usable(DayNumber day) noexcept {
-    return std::partition_point(begin(), end(), [day](const Batch& b) { return b.expires < day; });
+    iterator it = begin();
+    for (int near_front = 0; near_front < 4 && it != end(); ++near_front, ++it) {
+      if (it->expires >= day) return it;
+    }
+    return std::partition_point(it, end(), [day](const Batch& b) { return b.expires < day; });
   }
 
   // Takes up to `wanted` units from batches [from, end) in order, erasing the

@@ -1,6 +1,7 @@
 #pragma once
 // The stock of one holding site (a blood centre or a hospital bank): for every
 // product and group, batches of units ordered by expiry day.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -44,6 +45,10 @@ class Inventory {
   // Whether some unit of the product expires before `today` (remove_expired
   // would remove something). Cheap: a site checks it three times a day.
   bool has_expired(Product product, DayNumber today) const noexcept { return today > expiry_floor_[index(product)]; }
+  // The same for any product: lets a site with nothing due be passed over at once.
+  bool has_expired(DayNumber today) const noexcept {
+    return std::any_of(expiry_floor_.begin(), expiry_floor_.end(), [today](DayNumber floor) { return today > floor; });
+  }
 
   // Issues up to `units` to a patient of group `patient`: the exact group first,
   // then, if `substitute`, compatible groups in issue_preference order. Within

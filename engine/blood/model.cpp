@@ -174,9 +174,9 @@ void BloodModel::outdate(State& state, kernel::LpId lp, DayNumber day, DayNumber
   for (int s : w.lp_sites[lp]) {
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
+    if (!stock.has_expired(usable_from)) continue;  // most sites on most checks
     for (std::size_t p = 0; p < kProductCount; ++p) {
-      // Most products of most sites have nothing due: skip the counts by group.
-      if (!stock.has_expired(product_at(p), usable_from)) continue;
+      if (!stock.has_expired(product_at(p), usable_from)) continue;  // nor the counts by group
       const GroupCounts outdated = stock.remove_expired(product_at(p), usable_from);
       for (std::size_t g = 0; g < kGroupCount; ++g) {
         if (outdated[g] == 0) continue;
@@ -670,55 +670,51 @@ void BloodModel::review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) 
   const World& w = *world_;
   const Scenario& sc = w.scenario;
   const DayNumber next_demand = when == ReviewTime::Morning ? day : day + 1;
-  // Hospitals first: they draw on their centre's stock before it reorders.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (int s : w.lp_sites[ctx.self()]) {
-      const Site& site = w.sites[static_cast<std::size_t>(s)];
-      if ((pass == 0) != (site.kind == SiteKind::Hospital)) continue;
-      const ReviewTime reviews = site.kind == SiteKind::Hospital ? site.review : ReviewTime::Evening;
-      if (reviews != when) continue;
-      SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
-      const KindList order = order_quantities(state, site, next_demand);
-      const bool any = !order.empty();
-      for (const auto [k, units] : order) {
-        ss.on_order[k] += units;
-        measure(state, Measure::Ordered, day, site.area, k) += units;
-        charge(state, day, site.area, site.costs.per_unit_ordered * static_cast<double>(units));
-      }
-      if (site.kind == SiteKind::Hospital) {
-        if (!any) continue;
-        if (site.external_supplier) {
-          Event delivery{Event::Kind::Shipment, s, -1, true, order, {}};
-          const DayNumber arrival = day + std::max(1, site.external_lead_days);
-          for (const auto [k, units] : order) {
-            const int shelf = sc.processing.shelf_life_days[index(product_of(k))];
-            delivery.lines.push_back(ShipmentLine{product_of(k), group_of(k), Batch{arrival, arrival + shelf - 1, units}});
-          }
-          // On the shelf at 05:00 on the day of arrival, before that day's morning.
-          const kernel::Tick on_shelf = std::max<kernel::Tick>(1, (arrival - w.first_day) * kTicksPerDay + 5 * kTicksPerHour - ctx.now());
-          ctx.schedule(on_shelf, std::move(delivery));
-        } else {
-          ship(ctx, state, site.supplier, s, order, order, sc.policy.min_remaining_shelf_days);
-        }
-        continue;
-      }
-      if (site.is_hub) continue;
-      if (any && sc.policy.hub_supply) {
-        const Site& hub = w.sites[static_cast<std::size_t>(site.supplier)];
-        ctx.send(hub.lp, ctx.lookahead(), Event{Event::Kind::Order, site.supplier, s, false, order, {}});
-      }
-      if (!sc.policy.hub_supply) continue;
-      // Red cells and plasma beyond the surplus level go to the hub (a kind
-      // not in stock has none to send).
-      KindList surplus;
-      for_each_kind(ss.stock.stocked_kinds(), [&](std::size_t k) {
-        if (product_of(k) == Product::Platelets) return;
-        const auto keep = static_cast<std::int64_t>(std::ceil(site.surplus_days * site.usage_per_day[k]));
-        const std::int64_t units = ss.stock.on_hand(product_of(k), group_of(k)) - keep;
-        if (units > 0) surplus.push_back(KindUnits{static_cast<std::uint8_t>(k), units});
-      });
-      if (!surplus.empty()) ship(ctx, state, s, site.supplier, surplus, KindList{}, sc.policy.min_remaining_shelf_days);
+  // Hospitals first (World::lp_reviewers): they draw on their centre's stock
+  // before it reorders.
+  for (int s : w.lp_reviewers[ctx.self()][static_cast<std::size_t>(when)]) {
+    const Site& site = w.sites[static_cast<std::size_t>(s)];
+    SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
+    const KindList order = order_quantities(state, site, next_demand);
+    const bool any = !order.empty();
+    for (const auto [k, units] : order) {
+      ss.on_order[k] += units;
+      measure(state, Measure::Ordered, day, site.area, k) += units;
+      charge(state, day, site.area, site.costs.per_unit_ordered * static_cast<double>(units));
     }
+    if (site.kind == SiteKind::Hospital) {
+      if (!any) continue;
+      if (site.external_supplier) {
+        Event delivery{Event::Kind::Shipment, s, -1, true, order, {}};
+        const DayNumber arrival = day + std::max(1, site.external_lead_days);
+        for (const auto [k, units] : order) {
+          const int shelf = sc.processing.shelf_life_days[index(product_of(k))];
+          delivery.lines.push_back(ShipmentLine{product_of(k), group_of(k), Batch{arrival, arrival + shelf - 1, units}});
+        }
+        // On the shelf at 05:00 on the day of arrival, before that day's morning.
+        const kernel::Tick on_shelf = std::max<kernel::Tick>(1, (arrival - w.first_day) * kTicksPerDay + 5 * kTicksPerHour - ctx.now());
+        ctx.schedule(on_shelf, std::move(delivery));
+      } else {
+        ship(ctx, state, site.supplier, s, order, order, sc.policy.min_remaining_shelf_days);
+      }
+      continue;
+    }
+    if (site.is_hub) continue;
+    if (any && sc.policy.hub_supply) {
+      const Site& hub = w.sites[static_cast<std::size_t>(site.supplier)];
+      ctx.send(hub.lp, ctx.lookahead(), Event{Event::Kind::Order, site.supplier, s, false, order, {}});
+    }
+    if (!sc.policy.hub_supply) continue;
+    // Red cells and plasma beyond the surplus level go to the hub (a kind
+    // not in stock has none to send).
+    KindList surplus;
+    for_each_kind(ss.stock.stocked_kinds(), [&](std::size_t k) {
+      if (product_of(k) == Product::Platelets) return;
+      const auto keep = static_cast<std::int64_t>(std::ceil(site.surplus_days * site.usage_per_day[k]));
+      const std::int64_t units = ss.stock.on_hand(product_of(k), group_of(k)) - keep;
+      if (units > 0) surplus.push_back(KindUnits{static_cast<std::uint8_t>(k), units});
+    });
+    if (!surplus.empty()) ship(ctx, state, s, site.supplier, surplus, KindList{}, sc.policy.min_remaining_shelf_days);
   }
 }
 

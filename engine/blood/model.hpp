@@ -154,6 +154,10 @@ struct World {
   std::vector<std::vector<SessionDay>> sessions_by_lp;  // sorted by day
   std::vector<SessionResources> session_resources;     // of the queued sessions
   std::vector<std::vector<int>> lp_sites, lp_leaves;
+  // Per LP and ReviewTime, the sites that review then: hospitals first (they
+  // draw on their centre's stock before it reorders), then centres, which
+  // review in the evening.
+  std::vector<std::array<std::vector<int>, 2>> lp_reviewers;
   // The areas each LP records measures for (its sites' and leaves' areas), and
   // for every LP and area the row in that LP's measures (-1: none).
   std::vector<std::vector<int>> lp_areas;

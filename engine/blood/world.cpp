@@ -49,10 +49,10 @@ class WorldBuilder {
     add_measure_rows();
     add_network();
     add_demand();
-    add_order_kinds();
     add_campaigns();
     add_sessions();
     add_coordinator();
+    add_order_rules();
     return w_;
   }
 
@@ -264,8 +264,20 @@ class WorldBuilder {
 
   // The kinds each site's review can order (BloodModel::order_quantities): a
   // standing order or an order-up-to level in units of the product, or a
-  // usage to cover for a site that has someone to order from.
-  void add_order_kinds() {
+  // usage to cover for a site that has someone to order from. And who
+  // reviews when, in each LP.
+  void add_order_rules() {
+    w_->lp_reviewers.assign(w_->lp_sites.size(), {});
+    for (std::size_t lp = 0; lp < w_->lp_sites.size(); ++lp) {
+      for (const SiteKind kind : {SiteKind::Hospital, SiteKind::Centre}) {
+        for (int i : w_->lp_sites[lp]) {
+          const Site& s = w_->sites[static_cast<std::size_t>(i)];
+          if (s.kind != kind) continue;
+          const ReviewTime when = kind == SiteKind::Hospital ? s.review : ReviewTime::Evening;
+          w_->lp_reviewers[lp][static_cast<std::size_t>(when)].push_back(i);
+        }
+      }
+    }
     for (Site& s : w_->sites) {
       const bool has_source = s.kind == SiteKind::Hospital || (s.supplier >= 0 && sc().policy.hub_supply);
       for (std::size_t k = 0; k < kStockKinds; ++k) {

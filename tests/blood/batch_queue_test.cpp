@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <vector>
 
@@ -35,6 +36,18 @@ TEST(BatchQueue, FrontAndBackBehaveAsAQueue) {
   q.push_back(Batch{9, 19, 1});
   EXPECT_EQ(q.front().made, 9);
   EXPECT_EQ(q.size(), 1u);
+}
+
+TEST(BatchQueue, FirstUsableIsTheFirstBatchExpiringOnOrAfterTheDay) {
+  BatchQueue q;
+  for (DayNumber d = 1; d <= 30; ++d) q.push_back(Batch{d, 2 * d, 1});  // expiries 2, 4, ..., 60
+  for (DayNumber day = 0; day <= 62; ++day) {
+    const auto first = q.first_usable(day);
+    const auto expected = std::find_if(q.begin(), q.end(), [day](const Batch& b) { return b.expires >= day; });
+    ASSERT_EQ(first, expected) << "day " << day;
+  }
+  BatchQueue empty;
+  EXPECT_EQ(empty.first_usable(5), empty.end());
 }
 
 TEST(BatchQueue, TakeForwardLeavesAPartlyUsedBatch) {

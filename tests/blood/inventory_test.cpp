@@ -284,10 +284,11 @@ TEST(Inventory, UnitsAreConservedOverARandomSequence) {
     if (random.below(50) == 0) ++today;
     if (step % 50 == 0) expect_consistent(inv);
     // has_expired may say yes when nothing is due (a lower bound), never no
-    // when something is: outdating skips the products it says no for.
+    // when something is: outdating skips the sites and products it says no for.
     for (const Product q : kProducts) {
       if (units_expiring_before(inv, q, today) > 0) {
         ASSERT_TRUE(inv.has_expired(q, today)) << "step " << step;
+        ASSERT_TRUE(inv.has_expired(today)) << "step " << step;
       }
     }
     std::int64_t on_hand = 0;
