@@ -634,7 +634,7 @@ KindList BloodModel::order_quantities(const State& state, const Site& site, DayN
   const Scenario& sc = world_->scenario;
   const SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
   KindList orders;
-  for (const std::size_t k : site.order_kinds) {  // the others' order is 0
+  for (const std::size_t k : site.order_kinds) {  // no rule orders the others
     const Product p = product_of(k);
     const std::int64_t S = site.order_up_to_units[index(p)];
     const std::int64_t standing = site.standing_order_units[index(p)];

@@ -97,8 +97,9 @@ struct Site {
   // its collections: its hospitals, and for a hub also the centres it supplies.
   double red_cells_served_per_day = 0;
   std::vector<int> demand_surges;  // hospitals: the scenario's demand surges over its area
-  // The stock kinds some order rule of this site can order (its order of any
-  // other kind is always 0), ascending: the review looks only at these.
+  // The stock kinds some order rule of this site reads (a standing order, an
+  // order-up-to level, a usage to cover), ascending; its order of any other
+  // kind is always 0, so the review looks only at these.
   std::vector<std::uint8_t> order_kinds;
 };
 

@@ -262,10 +262,9 @@ class WorldBuilder {
     }
   }
 
-  // The kinds each site's review can order (BloodModel::order_quantities): a
-  // standing order or an order-up-to level in units of the product, or a
-  // usage to cover for a site that has someone to order from. And who
-  // reviews when, in each LP.
+  // Who reviews when, in each LP, and the kinds each site's review looks at
+  // (BloodModel::order_quantities): those with a standing order or an
+  // order-up-to level in units of the product, or a usage to cover.
   void add_order_rules() {
     w_->lp_reviewers.assign(w_->lp_sites.size(), {});
     for (std::size_t lp = 0; lp < w_->lp_sites.size(); ++lp) {
@@ -279,10 +278,9 @@ class WorldBuilder {
       }
     }
     for (Site& s : w_->sites) {
-      const bool has_source = s.kind == SiteKind::Hospital || (s.supplier >= 0 && sc().policy.hub_supply);
       for (std::size_t k = 0; k < kStockKinds; ++k) {
         const std::size_t p = k / kGroupCount;
-        if (s.standing_order_units[p] > 0 || s.order_up_to_units[p] > 0 || (s.usage_per_day[k] > 0.0 && has_source))
+        if (s.standing_order_units[p] > 0 || s.order_up_to_units[p] > 0 || s.usage_per_day[k] > 0.0)
           s.order_kinds.push_back(static_cast<std::uint8_t>(k));
       }
     }
