@@ -39,6 +39,12 @@ TEST(InlineList, MovesAndCopiesTheValuesInlineOrNot) {
     expected.push_back(99);
     EXPECT_EQ(contents(moved), expected);
     EXPECT_EQ(contents(copy).size(), static_cast<std::size_t>(n));
+    InlineList<int, 2> assigned;
+    assigned.push_back(-1);
+    assigned = copy;
+    EXPECT_EQ(contents(assigned), contents(copy));
+    assigned = moved;
+    EXPECT_EQ(contents(assigned), expected);
   }
 }
 
