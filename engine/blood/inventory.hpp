@@ -47,7 +47,7 @@ class Inventory {
   bool has_expired(Product product, DayNumber today) const noexcept { return today > expiry_floor_[index(product)]; }
   // The same for any product: lets a site with nothing due be passed over at once.
   bool has_expired(DayNumber today) const noexcept {
-    return std::any_of(expiry_floor_.begin(), expiry_floor_.end(), [today](DayNumber floor) { return today > floor; });
+    return today > std::ranges::min(expiry_floor_);
   }
 
   // Issues up to `units` to a patient of group `patient`: the exact group first,
