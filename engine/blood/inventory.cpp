@@ -1,6 +1,7 @@
 #include "blood/inventory.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
 #include <limits>
 
@@ -9,35 +10,10 @@ namespace {
 
 bool same_lot(const Batch& a, const Batch& b) noexcept { return a.made == b.made && a.expires == b.expires; }
 
-// First batch that may still be issued on `day` (expires on or after it).
-std::deque<Batch>::iterator first_usable(std::deque<Batch>& batches, DayNumber day) {
-  return std::partition_point(batches.begin(), batches.end(), [day](const Batch& b) { return b.expires < day; });
-}
-
-// Takes up to `wanted` units from batches [from, end) in order, erasing the
-// batches emptied; calls `take(batch, units)` for each part taken.
-template <typename Take>
-std::int64_t take_forward(std::deque<Batch>& batches, std::deque<Batch>::iterator from, std::int64_t wanted,
-                          Take&& take) {
-  std::int64_t taken = 0;
-  auto it = from;
-  for (; it != batches.end() && taken < wanted; ++it) {
-    const std::int64_t n = std::min(it->units, wanted - taken);
-    take(*it, n);
-    taken += n;
-    if (n < it->units) {
-      it->units -= n;
-      break;  // this batch is only partly used, and stays
-    }
-  }
-  batches.erase(from, it);
-  return taken;
-}
-
 // Takes up to `wanted` units from the back (latest expiry) towards the front,
 // stopping at batches that expired before `today`.
 template <typename Take>
-std::int64_t take_backward(std::deque<Batch>& batches, std::int64_t wanted, DayNumber today, Take&& take) {
+std::int64_t take_backward(BatchQueue& batches, std::int64_t wanted, DayNumber today, Take&& take) {
   std::int64_t taken = 0;
   while (taken < wanted && !batches.empty() && batches.back().expires >= today) {
     Batch& back = batches.back();
@@ -56,6 +32,7 @@ void Inventory::add(Product product, BloodGroup group, Batch batch) {
   if (batch.units <= 0) return;
   Shelf& s = shelf(product, group);
   s.units += batch.units;
+  stocked_ |= std::uint32_t{1} << shelf_index(product, group);
   DayNumber& floor = expiry_floor_[index(product)];
   floor = std::min(floor, batch.expires);
   auto& batches = s.batches;
@@ -107,14 +84,17 @@ GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
   GroupCounts removed{};
   if (!has_expired(product, today)) return removed;
   DayNumber floor = std::numeric_limits<DayNumber>::max();
-  for (std::size_t g = 0; g < kGroupCount; ++g) {
+  // Only the shelves holding units (often one or two groups of eight).
+  std::uint32_t stocked_groups = (stocked_ >> shelf_index(product, group_at(0))) & ((1u << kGroupCount) - 1);
+  for (; stocked_groups != 0; stocked_groups &= stocked_groups - 1) {
+    const auto g = static_cast<std::size_t>(std::countr_zero(stocked_groups));
     Shelf& s = shelf(product, group_at(g));
     // Sorted by expiry, so the expired batches are a prefix.
     while (!s.batches.empty() && s.batches.front().expires < today) {
       removed[g] += s.batches.front().units;
       s.batches.pop_front();
     }
-    s.units -= removed[g];
+    take_units(product, group_at(g), removed[g]);
     if (!s.batches.empty()) floor = std::min(floor, s.batches.front().expires);
   }
   expiry_floor_[index(product)] = floor;
@@ -138,9 +118,9 @@ IssueOutcome Inventory::issue(Product product, BloodGroup patient, std::int64_t 
     const std::int64_t wanted = units - out.issued;
     const std::int64_t age_before = out.age_days_sum;
     const std::int64_t taken = policy == IssuePolicy::Fifo
-                                   ? take_forward(s.batches, first_usable(s.batches, today), wanted, count_age)
+                                   ? s.batches.take_forward(s.batches.first_usable(today), wanted, count_age)
                                    : take_backward(s.batches, wanted, today, count_age);
-    s.units -= taken;
+    take_units(product, g, taken);
     out.issued += taken;
     out.issued_by_unit_group[index(g)] += taken;
     out.age_days_by_unit_group[index(g)] += out.age_days_sum - age_before;
@@ -152,18 +132,13 @@ IssueOutcome Inventory::issue(Product product, BloodGroup patient, std::int64_t 
 std::vector<Batch> Inventory::take_for_shipment(Product product, BloodGroup group, std::int64_t units,
                                                 DayNumber usable_until) {
   std::vector<Batch> shipped;
-  if (units <= 0) return shipped;
-  Shelf& s = shelf(product, group);
-  const std::int64_t taken = take_forward(s.batches, first_usable(s.batches, usable_until), units,
-                                          [&shipped](const Batch& b, std::int64_t n) {
-                                            shipped.push_back(Batch{b.made, b.expires, n});
-                                          });
-  s.units -= taken;
+  take_for_shipment(product, group, units, usable_until, [&shipped](const Batch& b) { shipped.push_back(b); });
   return shipped;
 }
 
-const std::deque<Batch>& Inventory::batches(Product product, BloodGroup group) const noexcept {
-  return shelf(product, group).batches;
+std::span<const Batch> Inventory::batches(Product product, BloodGroup group) const noexcept {
+  const BatchQueue& batches = shelf(product, group).batches;
+  return {batches.begin(), batches.end()};
 }
 
 }  // namespace giotmau::blood

@@ -1,12 +1,14 @@
 #pragma once
 // The stock of one holding site (a blood centre or a hospital bank): for every
 // product and group, batches of units ordered by expiry day.
+#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <limits>
+#include <span>
 #include <vector>
 
+#include "blood/batch_queue.hpp"
 #include "blood/blood_types.hpp"
 #include "blood/calendar.hpp"
 
@@ -15,14 +17,6 @@ namespace giotmau::blood {
 enum class IssuePolicy : std::uint8_t {
   Fifo,  // oldest first (earliest expiry): the default, fewest outdates
   Lifo,  // newest first: freshest blood to patients, more outdates
-};
-
-// Units of one product and group made on the same day with the same expiry.
-// A unit may be issued through its expiry day and is outdated the day after.
-struct Batch {
-  DayNumber made;
-  DayNumber expires;
-  std::int64_t units;
 };
 
 using GroupCounts = std::array<std::int64_t, kGroupCount>;
@@ -51,6 +45,10 @@ class Inventory {
   // Whether some unit of the product expires before `today` (remove_expired
   // would remove something). Cheap: a site checks it three times a day.
   bool has_expired(Product product, DayNumber today) const noexcept { return today > expiry_floor_[index(product)]; }
+  // The same for any product: lets a site with nothing due be passed over at once.
+  bool has_expired(DayNumber today) const noexcept {
+    return today > std::ranges::min(expiry_floor_);
+  }
 
   // Issues up to `units` to a patient of group `patient`: the exact group first,
   // then, if `substitute`, compatible groups in issue_preference order. Within
@@ -64,19 +62,46 @@ class Inventory {
   // can still be used on arrival). Returns the batches taken.
   std::vector<Batch> take_for_shipment(Product product, BloodGroup group, std::int64_t units,
                                        DayNumber usable_until);
+  // The same, handing each batch taken to `sink(const Batch&)` (straight into
+  // a shipment, with no list in between); returns the units taken.
+  template <typename Sink>
+  std::int64_t take_for_shipment(Product product, BloodGroup group, std::int64_t units, DayNumber usable_until,
+                                 Sink&& sink) {
+    if (units <= 0) return 0;
+    Shelf& s = shelf(product, group);
+    const std::int64_t taken =
+        s.batches.take_forward(s.batches.first_usable(usable_until), units,
+                               [&sink](const Batch& b, std::int64_t n) { sink(Batch{b.made, b.expires, n}); });
+    take_units(product, group, taken);
+    return taken;
+  }
 
   // Batches of one product and group, earliest expiry first.
-  const std::deque<Batch>& batches(Product product, BloodGroup group) const noexcept;
+  std::span<const Batch> batches(Product product, BloodGroup group) const noexcept;
+
+  // The shelves holding units, as a bit set: bit index(p) * kGroupCount +
+  // index(g) (the model's stock_index) is set while on_hand(p, g) > 0. Lets a
+  // daily count visit only the few kinds a site holds.
+  std::uint32_t stocked_kinds() const noexcept { return stocked_; }
 
  private:
   struct Shelf {
-    std::deque<Batch> batches;  // sorted by expires, ascending
+    BatchQueue batches;  // sorted by expires, ascending
     std::int64_t units = 0;
   };
-  Shelf& shelf(Product p, BloodGroup g) noexcept { return shelves_[index(p) * kGroupCount + index(g)]; }
-  const Shelf& shelf(Product p, BloodGroup g) const noexcept { return shelves_[index(p) * kGroupCount + index(g)]; }
+  static constexpr std::size_t shelf_index(Product p, BloodGroup g) noexcept { return index(p) * kGroupCount + index(g); }
+  Shelf& shelf(Product p, BloodGroup g) noexcept { return shelves_[shelf_index(p, g)]; }
+  const Shelf& shelf(Product p, BloodGroup g) const noexcept { return shelves_[shelf_index(p, g)]; }
+  // Books `units` leaving a shelf: its total, and the stocked bit once empty.
+  void take_units(Product p, BloodGroup g, std::int64_t units) noexcept {
+    Shelf& s = shelf(p, g);
+    s.units -= units;
+    if (s.units == 0) stocked_ &= ~(std::uint32_t{1} << shelf_index(p, g));
+  }
 
   std::array<Shelf, kProductCount * kGroupCount> shelves_{};
+  static_assert(kProductCount * kGroupCount <= 32, "stocked_ has a bit per shelf");
+  std::uint32_t stocked_ = 0;
   // Per product, a day no unit expires before (exact after remove_expired;
   // issuing and shipping only raise the true earliest expiry, so it stays a
   // lower bound). Lets remove_expired skip the shelves when nothing is due.

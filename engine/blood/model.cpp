@@ -2,6 +2,7 @@
 #include "blood/model.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 #include <map>
@@ -62,6 +63,13 @@ constexpr std::array<std::size_t, kGroupCount> kAllGroups = [] {
 Product product_of(std::size_t kind) { return product_at(kind / kGroupCount); }
 BloodGroup group_of(std::size_t kind) { return group_at(kind % kGroupCount); }
 
+// Calls visit(kind) for each kind in a set of stock kinds
+// (Inventory::stocked_kinds), ascending.
+template <typename Visit>
+void for_each_kind(std::uint32_t kinds, Visit&& visit) {
+  for (; kinds != 0; kinds &= kinds - 1) visit(static_cast<std::size_t>(std::countr_zero(kinds)));
+}
+
 // `poisson` keeps the Poisson set-up of the last mean drawn from (a hospital's
 // mean repeats day after day).
 std::int64_t draw_requests(const ProductDemandSpec& spec, double mean, PoissonSampler& poisson,
@@ -106,6 +114,20 @@ BloodModel::BloodModel(std::shared_ptr<const World> world)
     }
     if (world_->growing_demand) day_demand_growth_[static_cast<std::size_t>(i)] = world_->demand_growth(day);
   }
+}
+
+KindList nonzero_kinds(const StockCounts& counts) {
+  KindList kinds;
+  for (std::size_t k = 0; k < kStockKinds; ++k) {
+    if (counts[k] != 0) kinds.push_back(KindUnits{static_cast<std::uint8_t>(k), counts[k]});
+  }
+  return kinds;
+}
+
+StockCounts all_kinds(const KindList& kinds) {
+  StockCounts counts{};
+  for (const KindUnits& k : kinds) counts[k.kind] = k.units;
+  return counts;
 }
 
 std::int64_t& BloodModel::measure(State& state, Measure m, DayNumber day, int area, std::size_t kind) const {
@@ -188,7 +210,9 @@ void BloodModel::outdate(State& state, kernel::LpId lp, DayNumber day, DayNumber
   for (int s : w.lp_sites[lp]) {
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
+    if (!stock.has_expired(usable_from)) continue;  // most sites on most checks
     for (std::size_t p = 0; p < kProductCount; ++p) {
+      if (!stock.has_expired(product_at(p), usable_from)) continue;  // nor the counts by group
       const GroupCounts outdated = stock.remove_expired(product_at(p), usable_from);
       for (std::size_t g = 0; g < kGroupCount; ++g) {
         if (outdated[g] == 0) continue;
@@ -649,20 +673,20 @@ void BloodModel::serve_hospital(State& state, const Site& site, DayNumber day) c
 // What a site orders of each kind: its standing order, or by its policy from
 // its inventory position, which counts only the stock still usable at the
 // next demand (`next_demand`) plus what is on order.
-StockCounts BloodModel::order_quantities(const State& state, const Site& site, DayNumber next_demand) const {
+KindList BloodModel::order_quantities(const State& state, const Site& site, DayNumber next_demand) const {
   const Scenario& sc = world_->scenario;
   const SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
-  StockCounts order{};
-  for (std::size_t k = 0; k < kStockKinds; ++k) {
+  KindList orders;
+  for (const std::size_t k : site.order_kinds) {  // no rule orders the others
     const Product p = product_of(k);
     const std::int64_t S = site.order_up_to_units[index(p)];
     const std::int64_t standing = site.standing_order_units[index(p)];
-    if (standing <= 0 && S <= 0 && !(site.usage_per_day[k] > 0.0)) continue;  // no rule orders this kind
+    std::int64_t order = 0;
     // Looked up only where a rule reads it (never negative).
     const auto inventory_position = [&] { return ss.stock.usable_on(p, group_of(k), next_demand) + ss.on_order[k]; };
     const double share = sc.demand.group_shares[k % kGroupCount];
     if (standing > 0) {
-      order[k] = std::llround(static_cast<double>(standing) * share);
+      order = std::llround(static_cast<double>(standing) * share);
     } else if (S > 0) {  // textbook rules in units, split by the patients' group shares
       const auto S_k = static_cast<std::int64_t>(std::llround(static_cast<double>(S) * share));
       const std::int64_t position = inventory_position();
@@ -670,87 +694,82 @@ StockCounts BloodModel::order_quantities(const State& state, const Site& site, D
         // Hendrix et al. (2019): replace too what will outdate unused.
         const std::int64_t mu = std::llround(site.demand_per_day[index(p)] * share);
         const std::int64_t oldest = ss.stock.expiring_on(p, group_of(k), next_demand);
-        order[k] = position < S_k ? S_k - position + std::max<std::int64_t>(oldest - mu, 0) : 0;
+        order = position < S_k ? S_k - position + std::max<std::int64_t>(oldest - mu, 0) : 0;
       } else {
         const auto s_k = static_cast<std::int64_t>(std::llround(static_cast<double>(site.reorder_point_units[index(p)]) * share));
-        order[k] = position <= s_k ? std::max<std::int64_t>(0, S_k - position) : 0;
+        order = position <= s_k ? std::max<std::int64_t>(0, S_k - position) : 0;
       }
     } else if (site.usage_per_day[k] > 0.0 &&  // else the target is 0 and so is the order
                (site.kind == SiteKind::Hospital || (site.supplier >= 0 && sc.policy.hub_supply))) {
       const auto target = static_cast<std::int64_t>(std::ceil(site.order_up_to_days * site.usage_per_day[k] - 1e-9));
-      order[k] = target > 0 ? std::max<std::int64_t>(0, target - inventory_position()) : 0;
+      order = target > 0 ? std::max<std::int64_t>(0, target - inventory_position()) : 0;
     }
+    if (order > 0) orders.push_back(KindUnits{static_cast<std::uint8_t>(k), order});
   }
-  return order;
+  return orders;
 }
 
 void BloodModel::review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) const {
   const World& w = *world_;
   const Scenario& sc = w.scenario;
   const DayNumber next_demand = when == ReviewTime::Morning ? day : day + 1;
-  // Hospitals first: they draw on their centre's stock before it reorders.
-  for (int pass = 0; pass < 2; ++pass) {
-    for (int s : w.lp_sites[ctx.self()]) {
-      const Site& site = w.sites[static_cast<std::size_t>(s)];
-      if ((pass == 0) != (site.kind == SiteKind::Hospital)) continue;
-      const ReviewTime reviews = site.kind == SiteKind::Hospital ? site.review : ReviewTime::Evening;
-      if (reviews != when) continue;
-      SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
-      const StockCounts order = order_quantities(state, site, next_demand);
-      bool any = false;
-      for (std::size_t k = 0; k < kStockKinds; ++k) {
-        if (order[k] <= 0) continue;
-        any = true;
-        ss.on_order[k] += order[k];
-        measure(state, Measure::Ordered, day, site.area, k) += order[k];
-        charge(state, day, site.area, site.costs.per_unit_ordered * static_cast<double>(order[k]));
-      }
-      if (site.kind == SiteKind::Hospital) {
-        if (!any) continue;
-        if (site.external_supplier) {
-          Event delivery{Event::Kind::Shipment, s, -1, true, order, {}};
-          const DayNumber arrival = day + std::max(1, site.external_lead_days);
-          for (std::size_t k = 0; k < kStockKinds; ++k) {
-            if (order[k] == 0) continue;
-            const int shelf = sc.processing.shelf_life_days[index(product_of(k))];
-            delivery.lines.push_back(ShipmentLine{product_of(k), group_of(k), Batch{arrival, arrival + shelf - 1, order[k]}});
-          }
-          // On the shelf at 05:00 on the day of arrival, before that day's morning.
-          const kernel::Tick on_shelf = std::max<kernel::Tick>(1, (arrival - w.first_day) * kTicksPerDay + 5 * kTicksPerHour - ctx.now());
-          ctx.schedule(on_shelf, std::move(delivery));
-        } else {
-          ship(ctx, state, site.supplier, s, order, order, sc.policy.min_remaining_shelf_days);
-        }
-        continue;
-      }
-      if (site.is_hub) continue;
-      if (any && sc.policy.hub_supply) {
-        const Site& hub = w.sites[static_cast<std::size_t>(site.supplier)];
-        ctx.send(hub.lp, ctx.lookahead(), Event{Event::Kind::Order, site.supplier, s, false, order, {}});
-      }
-      // Red cells and plasma beyond the surplus level go to the hub.
-      StockCounts surplus{};
-      bool has_surplus = false;
-      for (std::size_t k = 0; k < kStockKinds; ++k) {
-        if (product_of(k) == Product::Platelets) continue;
-        const auto keep = static_cast<std::int64_t>(std::ceil(site.surplus_days * site.usage_per_day[k]));
-        surplus[k] = std::max<std::int64_t>(0, ss.stock.on_hand(product_of(k), group_of(k)) - keep);
-        has_surplus = has_surplus || surplus[k] > 0;
-      }
-      if (has_surplus && sc.policy.hub_supply)
-        ship(ctx, state, s, site.supplier, surplus, StockCounts{}, sc.policy.min_remaining_shelf_days);
+  // Hospitals first (World::lp_reviewers): they draw on their centre's stock
+  // before it reorders.
+  for (int s : w.lp_reviewers[ctx.self()][static_cast<std::size_t>(when)]) {
+    const Site& site = w.sites[static_cast<std::size_t>(s)];
+    SiteState& ss = state.sites[static_cast<std::size_t>(site.local)];
+    const KindList order = order_quantities(state, site, next_demand);
+    const bool any = !order.empty();
+    for (const auto [k, units] : order) {
+      ss.on_order[k] += units;
+      measure(state, Measure::Ordered, day, site.area, k) += units;
+      charge(state, day, site.area, site.costs.per_unit_ordered * static_cast<double>(units));
     }
+    if (site.kind == SiteKind::Hospital) {
+      if (!any) continue;
+      if (site.external_supplier) {
+        Event delivery{Event::Kind::Shipment, s, -1, true, order, {}};
+        const DayNumber arrival = day + std::max(1, site.external_lead_days);
+        for (const auto [k, units] : order) {
+          const int shelf = sc.processing.shelf_life_days[index(product_of(k))];
+          delivery.lines.push_back(ShipmentLine{product_of(k), group_of(k), Batch{arrival, arrival + shelf - 1, units}});
+        }
+        // On the shelf at 05:00 on the day of arrival, before that day's morning.
+        const kernel::Tick on_shelf = std::max<kernel::Tick>(1, (arrival - w.first_day) * kTicksPerDay + 5 * kTicksPerHour - ctx.now());
+        ctx.schedule(on_shelf, std::move(delivery));
+      } else {
+        ship(ctx, state, site.supplier, s, order, order, sc.policy.min_remaining_shelf_days);
+      }
+      continue;
+    }
+    if (site.is_hub) continue;
+    if (any && sc.policy.hub_supply) {
+      const Site& hub = w.sites[static_cast<std::size_t>(site.supplier)];
+      ctx.send(hub.lp, ctx.lookahead(), Event{Event::Kind::Order, site.supplier, s, false, order, {}});
+    }
+    if (!sc.policy.hub_supply) continue;
+    // Red cells and plasma beyond the surplus level go to the hub (a kind
+    // not in stock has none to send).
+    KindList surplus;
+    for_each_kind(ss.stock.stocked_kinds(), [&](std::size_t k) {
+      if (product_of(k) == Product::Platelets) return;
+      const auto keep = static_cast<std::int64_t>(std::ceil(site.surplus_days * site.usage_per_day[k]));
+      const std::int64_t units = ss.stock.on_hand(product_of(k), group_of(k)) - keep;
+      if (units > 0) surplus.push_back(KindUnits{static_cast<std::uint8_t>(k), units});
+    });
+    if (!surplus.empty()) ship(ctx, state, s, site.supplier, surplus, KindList{}, sc.policy.min_remaining_shelf_days);
   }
 }
 
 void BloodModel::fill_order(Ctx& ctx, State& state, const Event& order) const {
   const Site& hub = world_->sites[static_cast<std::size_t>(order.site)];
   const SiteState& hs = state.sites[static_cast<std::size_t>(hub.local)];
-  StockCounts give{};
-  for (std::size_t k = 0; k < kStockKinds; ++k) {
+  KindList give;
+  for (const auto [k, wanted] : order.quantities) {
     const auto reserve = static_cast<std::int64_t>(std::ceil(hub.reserve_days * hub.usage_per_day[k]));
     const std::int64_t spare = hs.stock.on_hand(product_of(k), group_of(k)) - reserve;
-    give[k] = std::clamp<std::int64_t>(spare, 0, order.quantities[k]);
+    const std::int64_t units = std::clamp<std::int64_t>(spare, 0, wanted);
+    if (units > 0) give.push_back(KindUnits{k, units});
   }
   ship(ctx, state, order.site, order.from, give, order.quantities, world_->scenario.policy.min_remaining_shelf_days);
 }
@@ -766,8 +785,8 @@ kernel::Tick BloodModel::shipping_delay(int from, int to, kernel::Tick departure
   return delay;
 }
 
-std::int64_t BloodModel::ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted,
-                              const StockCounts& answers, int min_remaining_days) const {
+std::int64_t BloodModel::ship(Ctx& ctx, State& state, int from, int to, const KindList& wanted,
+                              const KindList& answers, int min_remaining_days) const {
   const World& w = *world_;
   const Site& source = w.sites[static_cast<std::size_t>(from)];
   const Site& target = w.sites[static_cast<std::size_t>(to)];
@@ -779,13 +798,12 @@ std::int64_t BloodModel::ship(Ctx& ctx, State& state, int from, int to, const St
   Event shipment{Event::Kind::Shipment, to, from, false, answers, {}};
   Inventory& stock = state.sites[static_cast<std::size_t>(source.local)].stock;
   std::int64_t total = 0;
-  for (std::size_t k = 0; k < kStockKinds; ++k) {
-    if (wanted[k] <= 0) continue;
-    std::int64_t sent = 0;
-    for (const Batch& b : stock.take_for_shipment(product_of(k), group_of(k), wanted[k], usable_until)) {
-      shipment.lines.push_back(ShipmentLine{product_of(k), group_of(k), b});
-      sent += b.units;
-    }
+  for (const auto [k, units] : wanted) {
+    const Product product = product_of(k);
+    const BloodGroup group = group_of(k);
+    const std::int64_t sent = stock.take_for_shipment(product, group, units, usable_until, [&](const Batch& b) {
+      shipment.lines.push_back(ShipmentLine{product, group, b});
+    });
     if (sent > 0) {
       state.in_transit.push_back(InTransit{arrival, from, sent, k});
       book(state, Measure::Shipped, booking_day(state, static_cast<DayNumber>(w.first_day + ctx.now() / kTicksPerDay)),
@@ -793,7 +811,7 @@ std::int64_t BloodModel::ship(Ctx& ctx, State& state, int from, int to, const St
     }
     total += sent;
   }
-  const bool answers_an_order = std::any_of(answers.begin(), answers.end(), [](std::int64_t q) { return q > 0; });
+  const bool answers_an_order = std::any_of(answers.begin(), answers.end(), [](const KindUnits& q) { return q.units > 0; });
   if (shipment.lines.empty() && !answers_an_order) return 0;
   ctx.send(target.lp, delay, std::move(shipment));
   return total;
@@ -808,7 +826,7 @@ void BloodModel::receive(State& state, const Event& shipment, DayNumber day) con
     book(state, shipment.produced_on_arrival ? Measure::Produced : Measure::Received, booked, site.area,
          stock_index(line.product, line.group), line.batch.units);
   }
-  for (std::size_t k = 0; k < kStockKinds; ++k) ss.on_order[k] = std::max<std::int64_t>(0, ss.on_order[k] - shipment.quantities[k]);
+  for (const auto [k, units] : shipment.quantities) ss.on_order[k] = std::max<std::int64_t>(0, ss.on_order[k] - units);
 }
 
 // ---- evening: the books, and appeals ---------------------------------------------------
@@ -821,12 +839,11 @@ void BloodModel::evening(Ctx& ctx, State& state, DayNumber day) const {
   for (int s : sites) {
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     const Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
-    for (std::size_t k = 0; k < kStockKinds; ++k) {
+    for_each_kind(stock.stocked_kinds(), [&](std::size_t k) {
       const std::int64_t units = stock.on_hand(product_of(k), group_of(k));
-      if (units == 0) continue;
       measure(state, Measure::OnHand, day, site.area, k) += units;
       charge(state, day, site.area, site.costs.per_unit_day_held * static_cast<double>(units));  // carried into tomorrow
-    }
+    });
   }
   state.counted_through = day;
   std::erase_if(state.in_transit, [&](const InTransit& t) { return t.arrival <= ctx.now(); });
@@ -911,7 +928,7 @@ void BloodModel::send_status(Ctx& ctx, const State& state, DayNumber day) const 
     // The instruction comes back 2L later, and the units leave then.
     const DayNumber usable_until = transfer_usable_until(s, ctx.now() + 2 * w.lookahead);
     const Inventory& stock = state.sites[static_cast<std::size_t>(centre.local)].stock;
-    Event status{Event::Kind::Status, -1, s, false, {}, {}};
+    StockCounts balance{};
     for (std::size_t g = 0; g < kGroupCount; ++g) {
       const std::size_t k = red_cells(g);
       const std::int64_t on_hand = stock.on_hand(Product::RedCells, group_at(g));
@@ -920,9 +937,9 @@ void BloodModel::send_status(Ctx& ctx, const State& state, DayNumber day) const 
       // Rounded down, so that a group too rare to use a whole unit in
       // `short_days` is never short.
       const auto low = static_cast<std::int64_t>(std::floor(spec.short_days * centre.usage_per_day[k]));
-      status.quantities[k] = surplus > 0 ? surplus : -std::max<std::int64_t>(0, low - on_hand);
+      balance[k] = surplus > 0 ? surplus : -std::max<std::int64_t>(0, low - on_hand);
     }
-    ctx.send(w.coordinator_lp, w.lookahead, std::move(status));
+    ctx.send(w.coordinator_lp, w.lookahead, Event{Event::Kind::Status, -1, s, false, nonzero_kinds(balance), {}});
   }
 }
 
@@ -933,14 +950,15 @@ void BloodModel::carry_out_transfer(Ctx& ctx, State& state, const Event& transfe
   const RebalancingSpec& spec = w.scenario.policy.rebalancing;
   const Site& centre = w.sites[static_cast<std::size_t>(transfer.from)];
   const Inventory& stock = state.sites[static_cast<std::size_t>(centre.local)].stock;
+  const StockCounts instructed = all_kinds(transfer.quantities);
   StockCounts wanted{};
   for (std::size_t g = 0; g < kGroupCount; ++g) {
     const std::size_t k = red_cells(g);
     const std::int64_t spare = stock.on_hand(Product::RedCells, group_at(g)) - surplus_keep(centre, k, spec);
-    wanted[k] = std::clamp<std::int64_t>(spare, 0, transfer.quantities[k]);
+    wanted[k] = std::clamp<std::int64_t>(spare, 0, instructed[k]);
   }
-  state.rebalanced_units +=
-      ship(ctx, state, transfer.from, transfer.site, wanted, StockCounts{}, spec.min_remaining_shelf_days_on_arrival);
+  state.rebalanced_units += ship(ctx, state, transfer.from, transfer.site, nonzero_kinds(wanted), KindList{},
+                                 spec.min_remaining_shelf_days_on_arrival);
 }
 
 // The coordinator gathers the statuses of one evening (they all arrive at the
@@ -956,7 +974,8 @@ void BloodModel::coordinate(Ctx& ctx, State& state, const Event& event) const {
     for (auto& node : c.balance) node.fill(0);
   }
   auto& node = c.balance[static_cast<std::size_t>(w.rebalancing_node[static_cast<std::size_t>(event.from)])];
-  for (std::size_t g = 0; g < kGroupCount; ++g) node[g] = event.quantities[red_cells(g)];
+  const StockCounts status = all_kinds(event.quantities);
+  for (std::size_t g = 0; g < kGroupCount; ++g) node[g] = status[red_cells(g)];
   if (++c.received == w.rebalancing_centres.size()) plan_transfers(ctx, c);
 }
 
@@ -996,7 +1015,7 @@ void BloodModel::plan_transfers(Ctx& ctx, CoordinatorState& c) const {
   }
   for (const auto& [route, units] : instructions) {
     const Site& source = w.sites[static_cast<std::size_t>(route.first)];
-    ctx.send(source.lp, w.lookahead, Event{Event::Kind::Transfer, route.second, route.first, false, units, {}});
+    ctx.send(source.lp, w.lookahead, Event{Event::Kind::Transfer, route.second, route.first, false, nonzero_kinds(units), {}});
   }
 }
 

@@ -34,6 +34,7 @@
 
 #include "blood/calendar.hpp"
 #include "blood/donors.hpp"
+#include "blood/inline_list.hpp"
 #include "blood/inventory.hpp"
 #include "blood/measures.hpp"
 #include "blood/network.hpp"
@@ -48,6 +49,19 @@ constexpr std::size_t stock_index(Product p, BloodGroup g) noexcept { return ind
 
 using StockCounts = std::array<std::int64_t, kStockKinds>;
 using StockRates = std::array<double, kStockKinds>;
+
+// Units of one stock kind.
+struct KindUnits {
+  std::uint8_t kind;  // stock_index
+  std::int64_t units;
+};
+// Units per stock kind listing only the kinds that have some, in ascending
+// kind order. Events carry these rather than a StockCounts (192 bytes, mostly
+// zeros: a hospital orders a kind or two) that the kernel would copy through
+// its queues; one kind is stored inline, more on the heap.
+using KindList = InlineList<KindUnits, 1>;
+KindList nonzero_kinds(const StockCounts& counts);
+StockCounts all_kinds(const KindList& kinds);
 
 enum class SiteKind : std::uint8_t { Centre, Hospital };
 
@@ -84,6 +98,10 @@ struct Site {
   // its collections: its hospitals, and for a hub also the centres it supplies.
   double red_cells_served_per_day = 0;
   std::vector<int> demand_surges;  // hospitals: the scenario's demand surges over its area
+  // The stock kinds some order rule of this site reads (a standing order, an
+  // order-up-to level, a usage to cover), ascending; its order of any other
+  // kind is always 0, so the review looks only at these.
+  std::vector<std::uint8_t> order_kinds;
 };
 
 // A leaf area with a donor pool.
@@ -140,6 +158,10 @@ struct World {
   std::vector<std::vector<SessionDay>> sessions_by_lp;  // sorted by day
   std::vector<SessionResources> session_resources;     // of the queued sessions
   std::vector<std::vector<int>> lp_sites, lp_leaves;
+  // Per LP and ReviewTime, the sites that review then: hospitals first (they
+  // draw on their centre's stock before it reorders), then centres, which
+  // review in the evening.
+  std::vector<std::array<std::vector<int>, 2>> lp_reviewers;
   // The areas each LP records measures for (its sites' and leaves' areas), and
   // for every LP and area the row in that LP's measures (-1: none).
   std::vector<std::vector<int>> lp_areas;
@@ -176,6 +198,9 @@ struct ShipmentLine {
   BloodGroup group;
   Batch batch;
 };
+// A shipment's batches: one or two in the common case (a hospital's order of
+// one kind), kept inline so that a shipment allocates nothing.
+using ShipmentLines = InlineList<ShipmentLine, 2>;
 
 struct BloodEvent {
   // Status: a centre to the coordinator; Transfer: the coordinator to a centre with surplus.
@@ -191,8 +216,8 @@ struct BloodEvent {
   bool produced_on_arrival = false;  // an external supplier's delivery
   // Order: units wanted; Shipment: units of the order it answers; Transfer:
   // units to ship; Status: at the red-cell kinds, + surplus / - shortfall.
-  StockCounts quantities{};
-  std::vector<ShipmentLine> lines;
+  KindList quantities;
+  ShipmentLines lines;
 };
 
 struct PendingRequest {
@@ -315,14 +340,15 @@ class BloodModel {
   void serve_hospital(State& state, const Site& site, DayNumber day) const;
   double demand_factor(const Site& site, DayNumber day, std::size_t product) const;
   void review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) const;
-  StockCounts order_quantities(const State& state, const Site& site, DayNumber next_demand) const;
+  // The kinds with a positive order.
+  KindList order_quantities(const State& state, const Site& site, DayNumber next_demand) const;
   void evening(Ctx& ctx, State& state, DayNumber day) const;
   void fill_order(Ctx& ctx, State& state, const Event& order) const;
   void receive(State& state, const Event& shipment, DayNumber day) const;
   // Takes `wanted` from `from`'s stock (units usable `min_remaining_days` after
   // arrival) and sends it to `to`; `answers` is the order this shipment answers
-  // (may be all zero). Returns the units sent.
-  std::int64_t ship(Ctx& ctx, State& state, int from, int to, const StockCounts& wanted, const StockCounts& answers,
+  // (may be empty). Returns the units sent.
+  std::int64_t ship(Ctx& ctx, State& state, int from, int to, const KindList& wanted, const KindList& answers,
                     int min_remaining_days) const;
   // Ticks from `departure` until a shipment from `from` reaches `to`.
   kernel::Tick shipping_delay(int from, int to, kernel::Tick departure) const;

@@ -53,6 +53,7 @@ class WorldBuilder {
     add_sessions();
     decide_recruit_records();
     add_coordinator();
+    add_order_rules();
     return w_;
   }
 
@@ -259,6 +260,30 @@ class WorldBuilder {
       double own = 0;
       for (std::size_t g = 0; g < kGroupCount; ++g) own += c.usage_per_day[stock_index(Product::RedCells, group_at(g))];
       w_->sites[static_cast<std::size_t>(c.supplier)].red_cells_served_per_day += own;
+    }
+  }
+
+  // Who reviews when, in each LP, and the kinds each site's review looks at
+  // (BloodModel::order_quantities): those with a standing order or an
+  // order-up-to level in units of the product, or a usage to cover.
+  void add_order_rules() {
+    w_->lp_reviewers.assign(w_->lp_sites.size(), {});
+    for (std::size_t lp = 0; lp < w_->lp_sites.size(); ++lp) {
+      for (const SiteKind kind : {SiteKind::Hospital, SiteKind::Centre}) {
+        for (int i : w_->lp_sites[lp]) {
+          const Site& s = w_->sites[static_cast<std::size_t>(i)];
+          if (s.kind != kind) continue;
+          const ReviewTime when = kind == SiteKind::Hospital ? s.review : ReviewTime::Evening;
+          w_->lp_reviewers[lp][static_cast<std::size_t>(when)].push_back(i);
+        }
+      }
+    }
+    for (Site& s : w_->sites) {
+      for (std::size_t k = 0; k < kStockKinds; ++k) {
+        const std::size_t p = k / kGroupCount;
+        if (s.standing_order_units[p] > 0 || s.order_up_to_units[p] > 0 || s.usage_per_day[k] > 0.0)
+          s.order_kinds.push_back(static_cast<std::uint8_t>(k));
+      }
     }
   }
 
