@@ -302,9 +302,10 @@ class Simulation {
     ctx.earliest_sent_ = std::min(ctx.earliest_sent_, time);
     ++ctx.remote_sent_;
     // With one thread nobody else touches the target, and the event lies beyond
-    // this window, so it can go straight into the target's heap.
+    // this window, so it waits in one list and goes into the target's heap
+    // when the window ends (flush_outbox).
     if (config_.threads == 1) {
-      push(lps_[target], time, order, std::move(event));
+      outbox_.push_back(Outgoing{target, PendingEvent{time, order, std::move(event)}});
     } else {
       inboxes_[target].put(PendingEvent{time, order, std::move(event)});
     }
@@ -341,26 +342,54 @@ class Simulation {
     return std::min(own_next, ctx.earliest_sent_);
   }
 
-  // One thread: events to other LPs went straight into their heaps (deliver),
-  // so the inboxes stay empty and are not visited: at 65,536 LPs their lock
-  // and vectors were a cache miss per LP per window.
-  static constexpr LpId kPrefetchAhead = 4;
+  // One thread: events to other LPs wait in outbox_, not in the inboxes, so
+  // the inboxes stay empty and are not visited: at 65,536 LPs their lock and
+  // vectors were a cache miss per LP per window.
+  static constexpr LpId kRecordAhead = 16, kHeapAhead = 4;
   Tick run_window_sequential(Tick window_end) {
     Tick next = kNever;
     std::uint64_t processed = 0;
     std::uint64_t remote = 0;
     const LpId n = static_cast<LpId>(lps_.size());
     for (LpId id = 0; id < n; ++id) {
-      // The records are read in order, but each heap is its own allocation:
-      // ask for a later LP's first heap line now, so that it is in cache by
-      // the time that LP is run (without this, reading the earliest time of
-      // each LP's heap was a cache miss per LP per window at 65,536 LPs).
-      if (id + kPrefetchAhead < n) __builtin_prefetch(lps_[id + kPrefetchAhead].heap.data());
+      // Each heap is its own allocation, and even the records, read in order,
+      // came late at 65,536 LPs: ask for a later LP's record, and for the
+      // heap of a nearer one (both ends: popping reads the root and moves the
+      // last event), so that they are in cache by the time that LP runs.
+      if (id + kRecordAhead < n) __builtin_prefetch(&lps_[id + kRecordAhead]);
+      if (id + kHeapAhead < n) {
+        const auto& heap = lps_[id + kHeapAhead].heap;
+        __builtin_prefetch(heap.data());
+        if (!heap.empty()) __builtin_prefetch(&heap.back());
+      }
       next = std::min(next, run_lp(id, window_end, processed, remote));
     }
+    flush_outbox();
     stats_.events_processed += processed;
     stats_.remote_events += remote;
     return next;
+  }
+
+  // Pushes the window's events to other LPs into their heaps. The targets are
+  // random, so each push touches two lines that are likely not in cache (the
+  // target's record and the end of its heap); pushed one by one inside the
+  // handlers they were paid one after the other (at 65,536 LPs a third of the
+  // run). Here the lines of later pushes are requested ahead, so that several
+  // misses are in flight at once.
+  void flush_outbox() {
+    constexpr std::size_t kRecordAhead = 16, kHeapAhead = 8;
+    const std::size_t n = outbox_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kRecordAhead < n) __builtin_prefetch(&lps_[outbox_[i + kRecordAhead].target]);
+      if (i + kHeapAhead < n) {
+        const auto& heap = lps_[outbox_[i + kHeapAhead].target].heap;
+        __builtin_prefetch(heap.data() + heap.size(), 1);  // where the event goes
+        if (!heap.empty()) __builtin_prefetch(heap.data() + (heap.size() - 1) / 2);  // its parent
+      }
+      Outgoing& out = outbox_[i];
+      push(lps_[out.target], std::move(out.event));
+    }
+    outbox_.clear();
   }
 
   struct WindowResult {
@@ -411,6 +440,11 @@ class Simulation {
   tbb::task_arena arena_;
   std::vector<LogicalProcess> lps_;
   std::vector<Inbox> inboxes_;  // one per LP, same index
+  struct Outgoing {
+    LpId target;
+    PendingEvent event;
+  };
+  std::vector<Outgoing> outbox_;  // one thread: this window's events to other LPs
   std::uint64_t external_sequence_ = 0;
   Tick now_ = 0;
   RunStatistics stats_;
