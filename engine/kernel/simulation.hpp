@@ -342,26 +342,32 @@ class Simulation {
     return std::min(own_next, ctx.earliest_sent_);
   }
 
+  // A window runs the LPs in order. Each heap is its own allocation, and even
+  // the records, read in order, came late at 65,536 LPs (a miss per LP per
+  // window for each): ask for a later LP's record, and for the heap of a
+  // nearer one (both ends: popping reads the root and moves the last event),
+  // so that they are in cache by the time that LP runs. `end`: one past the
+  // last LP of this run.
+  void prefetch_ahead(std::size_t id, std::size_t end) const {
+    constexpr std::size_t kRecordAhead = 16, kHeapAhead = 4;
+    if (id + kRecordAhead < end) __builtin_prefetch(&lps_[id + kRecordAhead]);
+    if (id + kHeapAhead < end) {
+      const auto& heap = lps_[id + kHeapAhead].heap;
+      __builtin_prefetch(heap.data());
+      if (!heap.empty()) __builtin_prefetch(&heap.back());
+    }
+  }
+
   // One thread: events to other LPs wait in outbox_, not in the inboxes, so
   // the inboxes stay empty and are not visited: at 65,536 LPs their lock and
   // vectors were a cache miss per LP per window.
-  static constexpr LpId kRecordAhead = 16, kHeapAhead = 4;
   Tick run_window_sequential(Tick window_end) {
     Tick next = kNever;
     std::uint64_t processed = 0;
     std::uint64_t remote = 0;
     const LpId n = static_cast<LpId>(lps_.size());
     for (LpId id = 0; id < n; ++id) {
-      // Each heap is its own allocation, and even the records, read in order,
-      // came late at 65,536 LPs: ask for a later LP's record, and for the
-      // heap of a nearer one (both ends: popping reads the root and moves the
-      // last event), so that they are in cache by the time that LP runs.
-      if (id + kRecordAhead < n) __builtin_prefetch(&lps_[id + kRecordAhead]);
-      if (id + kHeapAhead < n) {
-        const auto& heap = lps_[id + kHeapAhead].heap;
-        __builtin_prefetch(heap.data());
-        if (!heap.empty()) __builtin_prefetch(&heap.back());
-      }
+      prefetch_ahead(id, n);
       next = std::min(next, run_lp(id, window_end, processed, remote));
     }
     flush_outbox();
@@ -409,6 +415,7 @@ class Simulation {
           tbb::blocked_range<std::size_t>(0, n, grain), WindowResult{},
           [&](const tbb::blocked_range<std::size_t>& range, WindowResult acc) {
             for (std::size_t id = range.begin(); id != range.end(); ++id) {
+              prefetch_ahead(id, range.end());
               LogicalProcess& lp = lps_[id];
               inboxes_[id].drain([&lp](PendingEvent&& e) { push(lp, std::move(e)); });
               acc.next = std::min(acc.next, run_lp(static_cast<LpId>(id), window_end, acc.processed, acc.remote));
