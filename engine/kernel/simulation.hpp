@@ -19,7 +19,9 @@
 // its events below T + lookahead without waiting for anyone, because nothing
 // another LP sends from now on can arrive earlier than that. Each window runs
 // all LPs in parallel (oneTBB), messages to other LPs go to the target's inbox,
-// and the barrier at the end of the window computes the next T.
+// and the barrier at the end of the window computes the next T. (With one
+// thread they wait in one list and go into their targets' heaps when the
+// window ends.)
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>
 #include <oneapi/tbb/task_arena.h>
@@ -230,9 +232,10 @@ class Simulation {
     std::vector<PendingEvent> draining_;
   };
 
-  // What an LP touches for every event, in two cache lines. Its inbox lives
-  // apart (inboxes_): only several threads use it, and at 65,536 LPs its lock
-  // and two vectors made the record three lines instead of two.
+  // What an LP touches for every event: with PHOLD's 16-byte state, 112
+  // bytes in two cache lines. Its inbox lives apart (inboxes_): only several
+  // threads use it, and at 65,536 LPs its lock and two vectors made the record
+  // three lines instead of two.
   struct alignas(64) LogicalProcess {
     State state{};
     std::vector<HeapEntry> heap;
