@@ -19,7 +19,9 @@
 // its events below T + lookahead without waiting for anyone, because nothing
 // another LP sends from now on can arrive earlier than that. Each window runs
 // all LPs in parallel (oneTBB), messages to other LPs go to the target's inbox,
-// and the barrier at the end of the window computes the next T.
+// and the barrier at the end of the window computes the next T. (With one
+// thread they wait in one list and go into their targets' heaps when the
+// window ends.)
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>
 #include <oneapi/tbb/task_arena.h>
@@ -102,6 +104,7 @@ class Simulation {
     if (config_.threads < 1) throw SchedulingError("kernel: threads must be at least 1");
     if (states.size() >= kMaxLps) throw SchedulingError("kernel: too many logical processes");
     lps_ = std::vector<LogicalProcess>(states.size());
+    inboxes_ = std::vector<Inbox>(states.size());
     for (LpId id = 0; id < states.size(); ++id) {
       lps_[id].state = std::move(states[id]);
       lps_[id].random = RandomStream(config_.seed, mix64(0x6C70u /* "lp" */, id));
@@ -147,7 +150,7 @@ class Simulation {
   // For taking results out of an LP once the run is over.
   State& state(LpId id) { return lps_.at(id).state; }
   std::uint64_t events_processed(LpId id) const { return lps_.at(id).events_processed; }
-  std::size_t pending_events(LpId id) const { return lps_.at(id).heap.size() + lps_.at(id).inbox.size(); }
+  std::size_t pending_events(LpId id) const { return lps_.at(id).heap.size() + inboxes_.at(id).size(); }
   // Whether events wait in a slab apart from the heap (large payloads).
   static constexpr bool payloads_apart() noexcept { return kPayloadsApart; }
 
@@ -172,7 +175,9 @@ class Simulation {
   struct PendingEvent {
     Tick time;
     std::uint64_t order;
-    Event payload;
+    // An empty payload (PHOLD's) takes no room: 16 bytes an event, four to a
+    // cache line, instead of 24.
+    [[no_unique_address]] Event payload;
   };
   // A large payload (the blood model's orders and shipments: hundreds of
   // bytes) waits in its LP's slab, and the heap orders only its time, order
@@ -200,8 +205,9 @@ class Simulation {
   struct NoSlab {};
 
   // Events other LPs sent during the current window; taken into the heap at
-  // the start of the owner's next window.
-  class Inbox {
+  // the start of the owner's next window. One cache line each, so that
+  // threads filling neighbouring inboxes do not share a line.
+  class alignas(64) Inbox {
    public:
     void put(PendingEvent&& e) {
       while (lock_.test_and_set(std::memory_order_acquire)) {
@@ -226,11 +232,14 @@ class Simulation {
     std::vector<PendingEvent> draining_;
   };
 
+  // What an LP touches for every event: with PHOLD's 16-byte state, 112
+  // bytes in two cache lines. Its inbox lives apart (inboxes_): only several
+  // threads use it, and at 65,536 LPs its lock and two vectors made the record
+  // three lines instead of two.
   struct alignas(64) LogicalProcess {
     State state{};
     std::vector<HeapEntry> heap;
     [[no_unique_address]] std::conditional_t<kPayloadsApart, PayloadSlab, NoSlab> slab;
-    Inbox inbox;
     RandomStream random;
     std::uint64_t next_sequence = 0;
     std::uint64_t events_processed = 0;
@@ -296,11 +305,12 @@ class Simulation {
     ctx.earliest_sent_ = std::min(ctx.earliest_sent_, time);
     ++ctx.remote_sent_;
     // With one thread nobody else touches the target, and the event lies beyond
-    // this window, so it can go straight into the target's heap.
+    // this window, so it waits in one list and goes into the target's heap
+    // when the window ends (flush_outbox).
     if (config_.threads == 1) {
-      push(lps_[target], time, order, std::move(event));
+      outbox_.push_back(Outgoing{target, PendingEvent{time, order, std::move(event)}});
     } else {
-      lps_[target].inbox.put(PendingEvent{time, order, std::move(event)});
+      inboxes_[target].put(PendingEvent{time, order, std::move(event)});
     }
   }
 
@@ -335,17 +345,60 @@ class Simulation {
     return std::min(own_next, ctx.earliest_sent_);
   }
 
-  // One thread: events to other LPs went straight into their heaps (deliver),
-  // so the inboxes stay empty and are not visited: at 65,536 LPs their lock
-  // and vectors were a cache miss per LP per window.
+  // A window runs the LPs in order. Each heap is its own allocation, and even
+  // the records, read in order, came late at 65,536 LPs (a miss per LP per
+  // window for each): ask for a later LP's record, and for the heap of a
+  // nearer one (both ends: popping reads the root and moves the last event),
+  // so that they are in cache by the time that LP runs. `end`: one past the
+  // last LP of this run.
+  void prefetch_ahead(std::size_t id, std::size_t end) const {
+    constexpr std::size_t kRecordAhead = 16, kHeapAhead = 4;
+    if (id + kRecordAhead < end) __builtin_prefetch(&lps_[id + kRecordAhead]);
+    if (id + kHeapAhead < end) {
+      const auto& heap = lps_[id + kHeapAhead].heap;
+      __builtin_prefetch(heap.data());
+      if (!heap.empty()) __builtin_prefetch(&heap.back());
+    }
+  }
+
+  // One thread: events to other LPs wait in outbox_, not in the inboxes, so
+  // the inboxes stay empty and are not visited: at 65,536 LPs their lock and
+  // vectors were a cache miss per LP per window.
   Tick run_window_sequential(Tick window_end) {
     Tick next = kNever;
     std::uint64_t processed = 0;
     std::uint64_t remote = 0;
-    for (LpId id = 0; id < lps_.size(); ++id) next = std::min(next, run_lp(id, window_end, processed, remote));
+    const LpId n = static_cast<LpId>(lps_.size());
+    for (LpId id = 0; id < n; ++id) {
+      prefetch_ahead(id, n);
+      next = std::min(next, run_lp(id, window_end, processed, remote));
+    }
+    flush_outbox();
     stats_.events_processed += processed;
     stats_.remote_events += remote;
     return next;
+  }
+
+  // Pushes the window's events to other LPs into their heaps. The targets are
+  // random, so each push touches two lines that are likely not in cache (the
+  // target's record and the end of its heap); pushed one by one inside the
+  // handlers they were paid one after the other (at 65,536 LPs a third of the
+  // run). Here the lines of later pushes are requested ahead, so that several
+  // misses are in flight at once.
+  void flush_outbox() {
+    constexpr std::size_t kRecordAhead = 16, kHeapAhead = 8;
+    const std::size_t n = outbox_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kRecordAhead < n) __builtin_prefetch(&lps_[outbox_[i + kRecordAhead].target]);
+      if (i + kHeapAhead < n) {
+        const auto& heap = lps_[outbox_[i + kHeapAhead].target].heap;
+        __builtin_prefetch(heap.data() + heap.size(), 1);  // where the event goes
+        if (!heap.empty()) __builtin_prefetch(heap.data() + (heap.size() - 1) / 2);  // its parent
+      }
+      Outgoing& out = outbox_[i];
+      push(lps_[out.target], std::move(out.event));
+    }
+    outbox_.clear();
   }
 
   struct WindowResult {
@@ -365,8 +418,9 @@ class Simulation {
           tbb::blocked_range<std::size_t>(0, n, grain), WindowResult{},
           [&](const tbb::blocked_range<std::size_t>& range, WindowResult acc) {
             for (std::size_t id = range.begin(); id != range.end(); ++id) {
+              prefetch_ahead(id, range.end());
               LogicalProcess& lp = lps_[id];
-              lp.inbox.drain([&lp](PendingEvent&& e) { push(lp, std::move(e)); });
+              inboxes_[id].drain([&lp](PendingEvent&& e) { push(lp, std::move(e)); });
               acc.next = std::min(acc.next, run_lp(static_cast<LpId>(id), window_end, acc.processed, acc.remote));
             }
             return acc;
@@ -383,8 +437,9 @@ class Simulation {
 
   Tick earliest_pending() {
     Tick next = kNever;
-    for (auto& lp : lps_) {
-      lp.inbox.drain([&lp](PendingEvent&& e) { push(lp, std::move(e)); });
+    for (LpId id = 0; id < lps_.size(); ++id) {
+      LogicalProcess& lp = lps_[id];
+      inboxes_[id].drain([&lp](PendingEvent&& e) { push(lp, std::move(e)); });
       if (!lp.heap.empty()) next = std::min(next, lp.heap.front().time);
     }
     return next;
@@ -394,6 +449,12 @@ class Simulation {
   KernelConfig config_;
   tbb::task_arena arena_;
   std::vector<LogicalProcess> lps_;
+  std::vector<Inbox> inboxes_;  // one per LP, same index
+  struct Outgoing {
+    LpId target;
+    PendingEvent event;
+  };
+  std::vector<Outgoing> outbox_;  // one thread: this window's events to other LPs
   std::uint64_t external_sequence_ = 0;
   Tick now_ = 0;
   RunStatistics stats_;
