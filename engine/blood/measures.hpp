@@ -108,6 +108,17 @@ class DailyMeasures {
     }
   }
 
+  // Asks for the cache lines a day's bookings will write. Each measure's row
+  // of a day lies on its own lines, far from the other measures', and is
+  // first written that day: a miss per measure per day, paid inside the
+  // bookings unless requested ahead (9% of the peer benchmark's CPU).
+  void prefetch_day(int day) const noexcept {
+    constexpr std::size_t kRow = kGroupCount * kProductCount;
+    for (std::size_t m = 0; m < kMeasureCount; ++m) {
+      const std::int64_t* first = cells_.data() + (m * days_ + day) * areas_ * kRow;
+      for (std::size_t i = 0; i < areas_ * kRow; i += 8) __builtin_prefetch(first + i, 1);
+    }
+  }
   int days() const noexcept { return days_; }
   int areas() const noexcept { return areas_; }
   // Raw layout for writers: [measure][day][area][group][product] and [day][area][group].

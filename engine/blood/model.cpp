@@ -155,6 +155,7 @@ void BloodModel::handle(Ctx& ctx, State& state, const Event& event) const {
   const kernel::Tick since_midnight = ctx.now() % kTicksPerDay;
   switch (event.kind) {
     case Event::Kind::Morning:
+      state.measures.prefetch_day(static_cast<int>(day - w.first_day));  // today's bookings
       outdate(state, ctx.self(), day, day);  // only units that arrived after yesterday's count
       procure_bags(state, ctx.self(), day);
       finish_testing(state, day);
