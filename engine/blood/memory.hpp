@@ -16,7 +16,8 @@ inline std::int64_t known_donors_at_start(const AreaSpec& area) {
 }
 
 // Each known donor: the Donor record and its slot in the invitation scratch
-// list (DonorPool). Recruits add to it as the run goes on.
+// list (DonorPool). Recruits add to it as the run goes on, in pools whose
+// sessions invite or queue donors (elsewhere recruits are only counted).
 inline constexpr std::uint64_t kBytesPerKnownDonor = sizeof(Donor) + sizeof(std::uint32_t);
 
 }  // namespace giotmau::blood
