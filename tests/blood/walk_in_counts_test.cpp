@@ -190,8 +190,9 @@ TEST(WalkInCounts, PoolRefusesInvitationsAndQueues) {
 // read a recruit again: none invites and none is queued, campaigns' included.
 TEST(WalkInCounts, WorldKeepsRecruitsOnlyWhereSomethingReadsThem) {
   auto keeps = [](const Scenario& s) {
+    const auto world = build_world(s);  // held: a range over a temporary's member would outlive it
     std::vector<bool> kept;
-    for (const Leaf& leaf : build_world(s)->leaves) kept.push_back(leaf.keeps_recruits);
+    for (const Leaf& leaf : world->leaves) kept.push_back(leaf.keeps_recruits);
     return kept;
   };
   Scenario s = testing::three_provinces(30);
