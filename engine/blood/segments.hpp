@@ -55,7 +55,10 @@ inline constexpr std::array<std::string_view, 5> kSegmentNames = {"students", "w
 inline std::string segments_label(const DonorSegments& segments) {
   if (segments.everyone()) return "everyone";
   std::string label;
-  const auto add = [&label](std::string_view name) { label += (label.empty() ? "" : ",") + std::string(name); };
+  const auto add = [&label](std::string_view name) {
+    if (!label.empty()) label += ',';
+    label += name;
+  };
   if (segments.occupations != DonorSegments::kAllOccupations) {
     add(kSegmentNames[segments.contains_occupation(true) ? 0 : 1]);
   }

@@ -23,7 +23,9 @@ std::string weekdays(const std::array<bool, 7>& days) {
   static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   std::string s;
   for (std::size_t i = 0; i < 7; ++i) {
-    if (days[i]) s += (s.empty() ? "" : ",") + std::string(kDays[i]);
+    if (!days[i]) continue;
+    if (!s.empty()) s += ',';
+    s += kDays[i];
   }
   return s;
 }

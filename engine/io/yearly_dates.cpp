@@ -56,7 +56,10 @@ toml::date toml_date(DayNumber d) {
   return toml::date{c.year, c.month, c.day};
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  std::string q(1, '\'');  // appended: GCC 12 warns (-Wrestrict, a false positive) on "'" + std::string
+  return q.append(s).append(1, '\'');
+}
 
 }  // namespace
 
@@ -188,8 +191,9 @@ class CalendarPass {
   bool read_period(std::optional<int> year) {
     const toml::node* start = root_.get("start");
     const toml::node* end = root_.get("end");
-    auto first = start ? absolute_value(*start) : std::nullopt;
-    auto last = end ? absolute_value(*end) : std::nullopt;
+    std::optional<DayNumber> first, last;  // assigned, not initialised from ?: (GCC 12's -Wmaybe-uninitialized)
+    if (start) first = absolute_value(*start);
+    if (end) last = absolute_value(*end);
     if (!first || !last || *last < *first) return false;  // the reader reports it
     anchor_trend(year_of(*first));
     if (year && *year != year_of(*first)) {

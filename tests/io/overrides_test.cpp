@@ -74,7 +74,9 @@ class Overrides : public ::testing::Test {
   LoadedScenario load(std::vector<std::string> sets) const {
     std::vector<ScenarioOverride> overrides;
     for (const std::string& s : sets) overrides.push_back(parse_override(s));
-    return load_scenario(file_, {std::nullopt, {}, overrides});
+    LoadOptions options;
+    options.overrides = std::move(overrides);
+    return load_scenario(file_, options);
   }
 
   // The first problem's text, or "" when it loads.
