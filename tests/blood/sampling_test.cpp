@@ -352,6 +352,7 @@ TEST(Sampling, PoissonSamplerDrawsWhatPoissonDrewBefore) {
     EXPECT_EQ(sum_cached, g.sum) << g.mean;
     EXPECT_EQ(hash_cached, g.hash) << g.mean;
     EXPECT_EQ(cached.draws(), g.words) << g.mean;
+    EXPECT_EQ(sum_fresh, g.sum) << g.mean;
     EXPECT_EQ(hash_fresh, g.hash) << g.mean;
     EXPECT_EQ(fresh.draws(), g.words) << g.mean;
   }
