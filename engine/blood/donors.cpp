@@ -264,9 +264,7 @@ class Session {
   // Returns the number of walk-ins registered.
   std::int64_t register_arrivals(std::uint32_t respondents, std::int64_t walk_in_arrivals) {
     std::int64_t remaining = respondents + walk_in_arrivals;
-    std::int64_t places = conditions_.capacity > 0 ? std::min(conditions_.capacity, remaining) : remaining;
-    outcome_.registered = places;
-    outcome_.turned_away = remaining - places;
+    std::int64_t places = register_up_to_capacity(remaining);
     for (std::uint32_t i = 0; i < respondents && places > 0; ++i, --remaining) {
       if (chosen(remaining, places)) {
         --places;
@@ -313,13 +311,13 @@ class Session {
     }
   }
 
-  // Without invitations: the walk-ins who arrive, registered up to capacity
-  // (all alike, so no draw says which). Returns the number registered.
-  std::int64_t register_walk_ins(std::int64_t walk_in_arrivals) {
-    const std::int64_t places =
-        conditions_.capacity > 0 ? std::min(conditions_.capacity, walk_in_arrivals) : walk_in_arrivals;
+  // Of `arrivals`, those the session registers (up to capacity; 0: no limit),
+  // the rest turned away; says nothing of who (without invitations, the
+  // walk-ins are all alike, so no draw is needed). Returns the number registered.
+  std::int64_t register_up_to_capacity(std::int64_t arrivals) {
+    const std::int64_t places = conditions_.capacity > 0 ? std::min(conditions_.capacity, arrivals) : arrivals;
     outcome_.registered = places;
-    outcome_.turned_away = walk_in_arrivals - places;
+    outcome_.turned_away = arrivals - places;
     return places;
   }
 
@@ -592,7 +590,7 @@ SessionOutcome DonorPool::hold_counted(const SessionConditions& conditions, Rand
   }
   Session session(*this, donors_, last_donations_, drawn_bits_, candidates_, decay_tables_, recruit_groups_, conditions,
                   random);
-  const std::int64_t recruits = session.register_walk_ins(session.walk_ins(eligible_population_));
+  const std::int64_t recruits = session.register_up_to_capacity(session.walk_ins(eligible_population_));
   session.recruit_counts(recruits);
   eligible_population_ -= recruits;
   return session.finish();

@@ -1,7 +1,6 @@
 #include "blood/inventory.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <iterator>
 #include <limits>
 
@@ -85,9 +84,8 @@ GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
   if (!has_expired(product, today)) return removed;
   DayNumber floor = std::numeric_limits<DayNumber>::max();
   // Only the shelves holding units (often one or two groups of eight).
-  std::uint32_t stocked_groups = (stocked_ >> shelf_index(product, group_at(0))) & ((1u << kGroupCount) - 1);
-  for (; stocked_groups != 0; stocked_groups &= stocked_groups - 1) {
-    const auto g = static_cast<std::size_t>(std::countr_zero(stocked_groups));
+  const std::uint32_t stocked_groups = (stocked_ >> shelf_index(product, group_at(0))) & ((1u << kGroupCount) - 1);
+  for_each_set_bit(stocked_groups, [&](std::size_t g) {
     Shelf& s = shelf(product, group_at(g));
     // Sorted by expiry, so the expired batches are a prefix.
     while (!s.batches.empty() && s.batches.front().expires < today) {
@@ -96,7 +94,7 @@ GroupCounts Inventory::remove_expired(Product product, DayNumber today) {
     }
     take_units(product, group_at(g), removed[g]);
     if (!s.batches.empty()) floor = std::min(floor, s.batches.front().expires);
-  }
+  });
   expiry_floor_[index(product)] = floor;
   return removed;
 }

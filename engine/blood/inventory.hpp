@@ -3,6 +3,8 @@
 // product and group, batches of units ordered by expiry day.
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -28,6 +30,13 @@ struct IssueOutcome {
   std::int64_t age_days_sum = 0;        // sum over issued units of (today - made)
   GroupCounts age_days_by_unit_group{};  // the same, by the group of the unit
 };
+
+// Calls visit(i) for each set bit i of `bits`, ascending: the shelves or kinds
+// a bit set such as Inventory::stocked_kinds() names.
+template <typename Visit>
+void for_each_set_bit(std::uint32_t bits, Visit&& visit) {
+  for (; bits != 0; bits &= bits - 1) visit(static_cast<std::size_t>(std::countr_zero(bits)));
+}
 
 class Inventory {
  public:

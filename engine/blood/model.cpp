@@ -2,7 +2,6 @@
 #include "blood/model.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cassert>
 #include <cmath>
 #include <map>
@@ -62,13 +61,6 @@ constexpr std::array<std::size_t, kGroupCount> kAllGroups = [] {
 
 Product product_of(std::size_t kind) { return product_at(kind / kGroupCount); }
 BloodGroup group_of(std::size_t kind) { return group_at(kind % kGroupCount); }
-
-// Calls visit(kind) for each kind in a set of stock kinds
-// (Inventory::stocked_kinds), ascending.
-template <typename Visit>
-void for_each_kind(std::uint32_t kinds, Visit&& visit) {
-  for (; kinds != 0; kinds &= kinds - 1) visit(static_cast<std::size_t>(std::countr_zero(kinds)));
-}
 
 // `poisson` keeps the Poisson set-up of the last mean drawn from (a hospital's
 // mean repeats day after day).
@@ -752,7 +744,7 @@ void BloodModel::review(Ctx& ctx, State& state, DayNumber day, ReviewTime when) 
     // Red cells and plasma beyond the surplus level go to the hub (a kind
     // not in stock has none to send).
     KindList surplus;
-    for_each_kind(ss.stock.stocked_kinds(), [&](std::size_t k) {
+    for_each_set_bit(ss.stock.stocked_kinds(), [&](std::size_t k) {
       if (product_of(k) == Product::Platelets) return;
       const auto keep = static_cast<std::int64_t>(std::ceil(site.surplus_days * site.usage_per_day[k]));
       const std::int64_t units = ss.stock.on_hand(product_of(k), group_of(k)) - keep;
@@ -840,7 +832,7 @@ void BloodModel::evening(Ctx& ctx, State& state, DayNumber day) const {
   for (int s : sites) {
     const Site& site = w.sites[static_cast<std::size_t>(s)];
     const Inventory& stock = state.sites[static_cast<std::size_t>(site.local)].stock;
-    for_each_kind(stock.stocked_kinds(), [&](std::size_t k) {
+    for_each_set_bit(stock.stocked_kinds(), [&](std::size_t k) {
       const std::int64_t units = stock.on_hand(product_of(k), group_of(k));
       measure(state, Measure::OnHand, day, site.area, k) += units;
       charge(state, day, site.area, site.costs.per_unit_day_held * static_cast<double>(units));  // carried into tomorrow

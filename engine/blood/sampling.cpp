@@ -283,32 +283,14 @@ std::int64_t hypergeometric(std::int64_t population, std::int64_t successes, std
 void multinomial(std::int64_t n, std::span<const double> weights, std::span<std::int64_t> counts,
                  RandomStream& random) {
   assert(counts.size() == weights.size());
-  std::fill(counts.begin(), counts.end(), 0);
-  // The last category with weight takes what is left, so rounding in the
-  // running weight total can never lose or misplace units.
-  std::size_t last = weights.size();
-  double total = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (weights[i] > 0) {
-      total += weights[i];
-      last = i;
-    }
-  }
-  if (last == weights.size() || n <= 0) return;
-  std::int64_t left = n;
-  for (std::size_t i = 0; i < last && left > 0; ++i) {
-    if (!(weights[i] > 0)) continue;
-    const double p = std::min(1.0, weights[i] / total);
-    counts[i] = binomial(left, p, random);
-    left -= counts[i];
-    total -= weights[i];
-  }
-  counts[last] = left;
+  const MultinomialTable split(weights);
+  split(n, counts, random);
 }
 
 MultinomialTable::MultinomialTable(std::span<const double> weights) : size_(weights.size()), last_(weights.size()) {
   if (weights.size() > kMaxCategories) throw std::invalid_argument("MultinomialTable: too many categories");
-  // The same running total, in the same order, as multinomial().
+  // The last category with weight takes what is left, so rounding in the
+  // running weight total can never lose or misplace units.
   double total = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     if (weights[i] > 0) {

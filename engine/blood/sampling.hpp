@@ -29,7 +29,8 @@ std::int64_t hypergeometric(std::int64_t population, std::int64_t successes, std
 // Negative binomial with the given mean and dispersion k (variance = mean + mean^2/k),
 // as a gamma–Poisson mixture; k = +inf or k <= 0 gives Poisson.
 std::int64_t negative_binomial(double mean, double dispersion, RandomStream& random);
-// Splits n among the categories with the given weights (need not sum to 1; all >= 0, sum > 0).
+// Splits n among the categories with the given weights (need not sum to 1;
+// all >= 0, sum > 0; at most MultinomialTable's 16 categories).
 void multinomial(std::int64_t n, std::span<const double> weights, std::span<std::int64_t> counts,
                  RandomStream& random);
 
@@ -55,9 +56,9 @@ class PoissonSampler {
 };
 
 // multinomial() over fixed weights (the patients' group shares), with the
-// conditional probabilities of its successive binomials computed once: the
-// same counts, bit for bit, from the same random words. A split with one
-// weighted category draws nothing, as multinomial() does.
+// conditional probabilities of its successive binomials computed once, for
+// weights split many times (multinomial() builds one per call). A split with
+// one weighted category draws nothing.
 class MultinomialTable {
  public:
   explicit MultinomialTable(std::span<const double> weights);
